@@ -1,0 +1,84 @@
+//! `eventwire bench`: coding speed over the shared BBC and Reuters news text.
+//!
+//! Prints sentences/s, MB/s and peak memory for the full coder on all cores, and, measured in the
+//! same run, two baselines: the text stage alone (segment + tokenize) and the coder on one thread.
+use anyhow::{bail, Result};
+use eventwire_coder::Coder;
+use eventwire_model::Article;
+use eventwire_text::{segment, Document};
+use rayon::prelude::*;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Megabytes of text to code (the corpus is repeated to reach it).
+    #[arg(long, default_value_t = 100)]
+    mb: usize,
+    /// The shared folder (default: ../shared or $EVENTWIRE_SHARED).
+    #[arg(long)]
+    shared: Option<String>,
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    let shared = match args.shared {
+        Some(s) => std::path::PathBuf::from(s),
+        None => match eventwire_eval::corpus::shared_dir() {
+            Some(p) => p,
+            None => bail!("no ../shared folder: pass --shared DIR (the bench codes its BBC and Reuters news text)"),
+        },
+    };
+    let t = Instant::now();
+    let coder = Coder::bundled();
+    let load = t.elapsed().as_secs_f64();
+    let mut base = eventwire_eval::corpus::bbc(&shared)?;
+    base.extend(eventwire_eval::corpus::reuters(&shared)?);
+    let base_bytes: usize = base.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
+    let target = args.mb << 20;
+    let mut articles: Vec<Article> = Vec::new();
+    let mut bytes = 0;
+    let mut round = 0;
+    while bytes < target {
+        for a in &base {
+            let mut a = a.clone();
+            a.id = format!("{}#{round}", a.id);
+            articles.push(a);
+        }
+        bytes += base_bytes;
+        round += 1;
+    }
+    let mb = bytes as f64 / (1 << 20) as f64;
+    println!("corpus: {} articles, {:.1} MB (BBC + Reuters x{round}); lexicon compiled and loaded in {:.3} s", articles.len(), mb, load);
+
+    let t = Instant::now();
+    let sentences: usize = articles.par_iter().map(|a| segment(&Document::new(&a.title, &a.text)).len()).sum();
+    let text_secs = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let events: usize = articles.par_iter().map(|a| coder.code(a).map_or(0, |e| e.len())).sum();
+    let all_secs = t.elapsed().as_secs_f64();
+
+    let slice = &articles[..articles.len().min(base.len())];
+    let slice_bytes: usize = slice.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let t = Instant::now();
+    pool.install(|| slice.iter().for_each(|a| drop(coder.code(a))));
+    let one_secs = t.elapsed().as_secs_f64();
+    let one_rate = slice_bytes as f64 / one_secs;
+    let all_rate = bytes as f64 / all_secs;
+
+    println!("threads: {}", rayon::current_num_threads());
+    println!("coder:      {:>10.0} sentences/s  {:>7.2} MB/s  {events} events", sentences as f64 / all_secs, mb / all_secs);
+    println!("text stage: {:>10.0} sentences/s  {:>7.2} MB/s  (baseline: segment + tokenize only)", sentences as f64 / text_secs, mb / text_secs);
+    println!("ratio coder/text-stage time: {:.2}x", all_secs / text_secs);
+    println!("one thread: {:>7.2} MB/s; all threads / one thread: {:.2}x", one_rate / (1 << 20) as f64, all_rate / one_rate);
+    println!("peak memory: {:.0} MB", peak_rss_mb());
+    Ok(ExitCode::SUCCESS)
+}

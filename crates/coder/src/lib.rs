@@ -1,0 +1,343 @@
+//! The coder: one [`Article`] in, PLOVER/CAMEO [`Event`]s out, from raw text.
+//!
+//! Passes, per sentence: actor mentions ([`mentions`]: lexicon phrases composed into entities,
+//! pronouns and metonyms resolved), event patterns (the lexicon's matcher), roles ([`roles`]:
+//! subject/object, passives, "by" phrases, possessors), modality, dates, sizes and attribution
+//! ([`attributes`]). Every coded field records the character span that justifies it.
+//!
+//! ```
+//! use eventwire_coder::Coder;
+//! use eventwire_model::Article;
+//! let coder = Coder::bundled();
+//! let a = Article::new("x", "", "Russian troops shelled Ukrainian positions on Monday.", "2024-03-06");
+//! let events = coder.code(&a).unwrap();
+//! assert_eq!(events[0].event, ["ASSAULT"]);
+//! assert_eq!(events[0].date, "2024-03-04");
+//! ```
+#![deny(missing_docs)]
+
+mod attributes;
+mod mentions;
+mod roles;
+
+use attributes::{attribution, detect_modes, find_sizes, Modes};
+use chrono::NaiveDate;
+use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
+use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
+use eventwire_resolve::dates::{find_dates, parse_published, Precision};
+use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
+use mentions::{Mention, StoryContext};
+use std::collections::BTreeMap;
+
+/// Why an article could not be coded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CodeError {
+    /// `published` is missing or not a date.
+    #[error("published {0:?} is not a date (expected YYYY-MM-DD or RFC 3339)")]
+    BadPublished(String),
+}
+
+/// Codes articles; immutable and `Send + Sync`, so one coder serves every thread.
+#[derive(Debug)]
+pub struct Coder {
+    lexicon: Lexicon,
+    lemmatizer: &'static Lemmatizer,
+    coded_date: String,
+}
+
+/// What `eventwire lexicon check` found for one example sentence.
+#[derive(Debug, Clone)]
+pub struct ExampleResult {
+    /// Pattern id.
+    pub pattern: String,
+    /// `file:line`.
+    pub source: String,
+    /// The code the example must yield.
+    pub expected: String,
+    /// The codes it yielded.
+    pub got: Vec<String>,
+}
+
+impl ExampleResult {
+    /// True when the expected code was produced.
+    pub fn passed(&self) -> bool {
+        self.got.iter().any(|g| *g == self.expected)
+    }
+}
+
+impl Coder {
+    /// A coder over a compiled lexicon.
+    pub fn new(lexicon: Lexicon) -> Self {
+        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new() }
+    }
+
+    /// The bundled lexicon; panics only if the shipped files are broken (a test guards this).
+    pub fn bundled() -> Self {
+        let (lexicon, problems) = LexiconBuilder::bundled().build();
+        assert!(problems.is_empty(), "bundled lexicon has problems: {problems:?}");
+        Coder::new(lexicon)
+    }
+
+    /// Builds from a lexicon builder, returning the problems found alongside.
+    pub fn from_builder(b: &LexiconBuilder) -> (Self, Vec<LexiconError>) {
+        let (lexicon, problems) = b.build();
+        (Coder::new(lexicon), problems)
+    }
+
+    /// Sets the `coded_date` written into events (default: empty, for reproducible output).
+    pub fn with_coded_date(mut self, date: &str) -> Self {
+        self.coded_date = date.to_string();
+        self
+    }
+
+    /// The compiled lexicon.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Codes one article. Events whose CAMEO code has no PLOVER type (CAMEO 01 statements) are
+    /// returned with an empty `event` list; PLOVER writers skip them, CAMEO writers keep them.
+    pub fn code(&self, article: &Article) -> Result<Vec<Event>, CodeError> {
+        let published = parse_published(&article.published).ok_or_else(|| CodeError::BadPublished(article.published.clone()))?;
+        let doc = Document::new(&article.title, &article.text);
+        let chars = doc.char_offsets();
+        let sentences = segment(&doc);
+        let date_key = published.format("%Y%m%d").to_string().parse::<u32>().unwrap_or(0);
+        let mut ctx = StoryContext::new(&self.lexicon, &sentences, date_key);
+        let unverified: Vec<bool> = sentences.iter().map(|s| attributes::says_unverified(&s.tokens)).collect();
+        let mut events: Vec<Event> = Vec::new();
+        for (k, sent) in sentences.iter().enumerate() {
+            let next_unverified = unverified.get(k + 1).copied().unwrap_or(false) && sentences[k + 1].tokens.len() < 12;
+            let verified = (unverified[k] || next_unverified).then_some(false);
+            let mut coded = self.code_sentence(article, &doc, &chars, sent, published, &mut ctx, verified);
+            events.append(&mut coded);
+        }
+        Ok(dedup_story(events))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn code_sentence(
+        &self,
+        article: &Article,
+        doc: &Document,
+        chars: &CharIndex,
+        sent: &Sentence,
+        published: NaiveDate,
+        ctx: &mut StoryContext,
+        verified: Option<bool>,
+    ) -> Vec<Event> {
+        let tokens = &sent.tokens;
+        let ids: Vec<Vec<u32>> = tokens.iter().map(|t| self.lexicon.events.word_ids(self.lemmatizer, t)).collect();
+        let mentions = ctx.mentions(&self.lexicon, &doc.text, tokens);
+        let matches = self.lexicon.events.find(tokens, &ids);
+        let dates = find_dates(tokens, published);
+        let sizes = find_sizes(tokens);
+        let span = |a: usize, b: usize| [chars.char_of(tokens[a].start), chars.char_of(tokens[b - 1].end)];
+        let speaker = attribution(tokens, &mentions, ctx);
+        let mut out = Vec::new();
+        let mut embedded_until: Option<usize> = None;
+        let has_plover = matches.iter().any(|m| {
+            let p = &self.lexicon.events.patterns[m.pattern as usize];
+            self.lexicon.codes.get(&p.cameo).is_some_and(|c| !c.plover_event.is_empty())
+        });
+        for m in &matches {
+            let pattern = &self.lexicon.events.patterns[m.pattern as usize];
+            let Some(info) = self.lexicon.codes.get(&pattern.cameo) else { continue };
+            if info.plover_event.is_empty() && has_plover {
+                continue; // a bare statement only counts when nothing else happened
+            }
+            let trigger = m.tokens[0];
+            if embedded_until.is_some_and(|e| trigger <= e) {
+                continue; // the content of an accusation, demand or threat, not an event
+            }
+            if speaker.as_ref().is_some_and(|s| s.verb_token == trigger) && info.plover_event.is_empty() && matches.len() > 1 {
+                continue;
+            }
+            let roles = roles::assign(pattern.kind, m, tokens, &mentions);
+            let modes = detect_modes(tokens, trigger);
+            let date = dates.iter().min_by_key(|d| d.start.abs_diff(trigger).min(d.end.abs_diff(trigger)));
+            let (date_str, precision, date_source, date_text, date_span) = match date {
+                Some(d) => (d.date.to_string(), d.precision, "text", Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()), Some(span(d.start, d.end))),
+                None => (published.to_string(), Precision::Day, "publication", None, None),
+            };
+            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60);
+            let (event_type, mode_list) = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
+            if matches!(info.plover_event.as_str(), "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE") {
+                embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
+            }
+            let first = m.tokens[0];
+            let last = *m.tokens.last().unwrap_or(&first);
+            let mut evidence = BTreeMap::new();
+            evidence.insert("event".to_string(), span(first.min(last), first.max(last) + 1));
+            let actor: Vec<Entity> = roles.actor.iter().map(|a| a.entity.clone()).collect();
+            let recipient: Vec<Entity> = roles.recipient.iter().map(|a| a.entity.clone()).collect();
+            if let Some(a) = roles.actor.first() {
+                evidence.insert("actor".to_string(), span(a.start, a.end));
+            }
+            if let Some(r) = roles.recipient.first() {
+                evidence.insert("recipient".to_string(), span(r.start, r.end));
+            }
+            if let Some(ds) = date_span {
+                evidence.insert("date".to_string(), ds);
+            }
+            let mut size = None;
+            let mut size_qualifier = BTreeMap::new();
+            if matches!(event_type.as_str(), "ASSAULT" | "COERCE" | "PROTEST") {
+                let mut s = eventwire_model::Size::default();
+                for f in &sizes {
+                    let slot = match f.field {
+                        "dead" if event_type != "COERCE" => &mut s.dead,
+                        "injured" if event_type != "COERCE" => &mut s.injured,
+                        "arrested" if event_type != "ASSAULT" => &mut s.arrested,
+                        _ => continue,
+                    };
+                    if slot.is_none() {
+                        *slot = Some(f.value);
+                        size_qualifier.insert(f.field.to_string(), f.qualifier.to_string());
+                        evidence.insert(format!("size.{}", f.field), span(f.start, f.end));
+                    }
+                }
+                size = (!s.is_empty()).then_some(s);
+            }
+            let attribution = speaker.as_ref().map(|s| {
+                if let Some((a, b)) = s.span {
+                    evidence.insert("attribution".to_string(), span(a, b));
+                }
+                eventwire_model::Attribution { speaker: s.entity.clone(), verb: Some(s.verb.clone()), verified }
+            });
+            let attribution = attribution.or_else(|| verified.map(|v| eventwire_model::Attribution { speaker: None, verb: None, verified: Some(v) }));
+            let event_text: Vec<String> = m.tokens.iter().map(|&t| doc.text[tokens[t].start..tokens[t].end].to_string()).collect();
+            let scale_mode = mode_list.first().map_or("-", String::as_str);
+            let event_scale = if event_type.is_empty() { 0.0 } else { self.lexicon.codes.scale(&event_type, scale_mode) };
+            let ordinal = out.len() + 1;
+            out.push(Event {
+                id: format!("{}-{}-{}", article.id, sent.seq, ordinal),
+                date: date_str,
+                event: if event_type.is_empty() { vec![] } else { vec![event_type.clone()] },
+                mode: mode_list,
+                context: info.contexts.clone(),
+                actor,
+                recipient,
+                event_text,
+                quad_code: if event_type.is_empty() { info.cameo_quad } else { plover_quad(&event_type) },
+                event_scale,
+                event_loc: None,
+                size,
+                text: doc.text[sent.start..sent.end].to_string(),
+                text_info: TextInfo { sequence: sent.seq, start: chars.char_of(sent.start), end: chars.char_of(sent.end) },
+                cite_info: CiteInfo {
+                    url: article.url.clone(),
+                    title: article.title.clone(),
+                    publication: article.source.clone(),
+                    language: article.language.clone().unwrap_or_else(|| "en".into()),
+                },
+                coder: concat!("eventwire ", env!("CARGO_PKG_VERSION")).to_string(),
+                coded_date: self.coded_date.clone(),
+                ew: Extensions {
+                    cameo: info.cameo.clone(),
+                    cameo_actor: roles.actor.first().map(Mention::cameo).unwrap_or_default(),
+                    cameo_recipient: roles.recipient.first().map(Mention::cameo).unwrap_or_default(),
+                    goldstein: info.goldstein,
+                    attribution,
+                    size_qualifier,
+                    date_precision: precision.as_str().to_string(),
+                    date_source: date_source.to_string(),
+                    date_text,
+                    location_reason: None,
+                    evidence,
+                    article_id: article.id.clone(),
+                    pattern_id: pattern.id.clone(),
+                    also_in: Vec::new(),
+                },
+            });
+        }
+        ctx.remember(&mentions);
+        out
+    }
+
+    /// Runs every pattern's example sentence and reports what it yielded.
+    pub fn check_examples(&self) -> Vec<ExampleResult> {
+        self.lexicon
+            .events
+            .patterns
+            .iter()
+            .filter_map(|p| p.example.as_ref().map(|e| (p, e)))
+            .map(|(p, example)| {
+                let a = Article::new("example", "", example, "2024-01-10");
+                let got = self.code(&a).unwrap_or_default().into_iter().map(|e| e.ew.cameo).collect();
+                ExampleResult { pattern: p.id.clone(), source: p.source.clone(), expected: p.cameo.clone(), got }
+            })
+            .collect()
+    }
+}
+
+/// Where the complement of a verbal event ("accused X of …", "urged X to …") ends: the next clause break.
+fn complement_end(tokens: &[eventwire_text::Token], after: usize) -> Option<usize> {
+    let mut i = after + 1;
+    let mut seen_link = false;
+    while i < tokens.len() && i <= after + 14 {
+        let n = tokens[i].norm.as_str();
+        if matches!(n, "of" | "to" | "that" | "for") {
+            seen_link = true;
+        }
+        if tokens[i].is_clause_break() || n == "." {
+            break;
+        }
+        i += 1;
+    }
+    seen_link.then_some(i)
+}
+
+/// Applies PLOVER's reductions and adds auxiliary modes.
+fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, Vec<String>) {
+    let mut event = event.to_string();
+    let mut mode = mode.to_string();
+    if modes.future || modes.hypothetical {
+        match event.as_str() {
+            "ASSAULT" | "COERCE" if modes.hypothetical || modes.future => {
+                event = "THREATEN".into();
+                mode = "violence".into();
+            }
+            "RETREAT" if modes.future => event = "CONCEDE".into(),
+            "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" if modes.future => {
+                event = "AGREE".into();
+                mode.clear();
+            }
+            _ => {}
+        }
+    }
+    let mut list = Vec::new();
+    if !mode.is_empty() {
+        list.push(mode);
+    }
+    for (on, name) in [(modes.negation, "negation"), (modes.future, "future"), (modes.hypothetical, "hypothetical"), (historical, "historical")] {
+        if on {
+            list.push(name.to_string());
+        }
+    }
+    (event, list)
+}
+
+/// One (date, actor, recipient, event, mode) per story; later mentions go to `ew.also_in`.
+fn dedup_story(events: Vec<Event>) -> Vec<Event> {
+    let key = |e: &Event| {
+        let ents = |v: &[Entity]| v.iter().map(|x| format!("{}/{}", x.code, x.sector)).collect::<Vec<_>>().join(",");
+        format!("{}|{}|{}|{}|{}|{}", e.date, ents(&e.actor), ents(&e.recipient), e.event.join(","), e.mode.join(","), e.ew.cameo)
+    };
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for e in events {
+        let k = key(&e);
+        match seen.get(&k) {
+            Some(&i) => {
+                let span = [e.text_info.start, e.text_info.end];
+                out[i].ew.also_in.push(span);
+            }
+            None => {
+                seen.insert(k, out.len());
+                out.push(e);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,115 @@
+//! Who did it and to whom: subject/object, passives, "by" phrases and possessors, without a parser.
+
+use crate::mentions::{Mention, MentionKind};
+use eventwire_lexicon::PatternKind;
+use eventwire_text::Token;
+
+/// The actor and recipient chosen for one event match.
+#[derive(Debug, Default)]
+pub(crate) struct Roles {
+    pub actor: Vec<Mention>,
+    pub recipient: Vec<Mention>,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "into", "to", "from", "with", "against", "on", "at", "by", "for", "over", "near", "than", "about",
+    "across", "toward", "towards", "between", "among", "under", "after", "before", "since", "through", "within",
+    "outside", "inside", "around", "despite", "like", "upon", "onto", "behind", "beyond", "during",
+];
+const BE: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "got", "get", "gets", "'s"];
+const NOUN_TARGET_PREPS: &[&str] = &["on", "against", "with", "to", "between", "toward", "towards", "at", "targeting", "for", "into", "from"];
+
+fn preceded_by_preposition(tokens: &[Token], m: &Mention) -> bool {
+    m.start > 0 && PREPOSITIONS.contains(&tokens[m.start - 1].norm.as_str())
+}
+
+/// The nearest mention before `before` that can be a subject.
+fn subject<'m>(tokens: &[Token], mentions: &'m [Mention], before: usize, exclude: Option<(usize, usize)>) -> Option<&'m Mention> {
+    let in_slot = |m: &Mention| exclude.is_some_and(|(a, b)| m.start >= a && m.start < b);
+    let candidates: Vec<&Mention> = mentions.iter().filter(|m| m.end <= before && !in_slot(m)).collect();
+    candidates.iter().rev().find(|m| !preceded_by_preposition(tokens, m)).copied()
+}
+
+/// The first mention after `after` within the clause.
+fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, limit: usize, preps: Option<&[&str]>) -> Option<&'m Mention> {
+    let mut stop = tokens.len();
+    for (i, t) in tokens.iter().enumerate().skip(after + 1) {
+        if t.is_clause_break() || t.norm == "." || matches!(t.norm.as_str(), "and" | "but" | "while" | "which" | "who" | "as" | "after") || i > after + limit {
+            stop = i;
+            break;
+        }
+    }
+    mentions.iter().find(|m| {
+        m.start > after
+            && m.start < stop
+            && !(m.start > 0 && tokens[m.start - 1].norm == "by")
+            && preps.is_none_or(|p| m.start > 0 && p.contains(&tokens[m.start - 1].norm.as_str()))
+    })
+}
+
+/// "by X" right after the trigger.
+fn by_phrase<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize) -> Option<&'m Mention> {
+    let by = (after + 1..tokens.len().min(after + 4)).find(|&i| tokens[i].norm == "by")?;
+    mentions.iter().find(|m| m.start > by && m.start <= by + 3)
+}
+
+/// A bare sector mention ("troops") between the subject and the trigger lends its sector to a
+/// subject that has none ("Azerbaijan, which moved troops … backed by artillery strikes").
+fn with_bare_sector(tokens: &[Token], subject: &Mention, mentions: &[Mention], trigger: usize) -> Mention {
+    let mut s = subject.clone();
+    if s.entity.sector.is_empty() && s.kind == MentionKind::State {
+        if let Some(b) = mentions.iter().find(|m| m.start >= subject.end && m.end <= trigger && !m.has_code() && m.kind == MentionKind::Group && !preceded_by_preposition(tokens, m)) {
+            s.entity.sector = b.entity.sector.clone();
+        }
+    }
+    s
+}
+
+fn is_passive(tokens: &[Token], trigger: usize) -> bool {
+    let t = &tokens[trigger];
+    let participle = t.norm.ends_with("ed") || t.norm.ends_with("en") || !t.norm.ends_with('s') && t.norm.len() > 2 && !t.norm.ends_with("ing");
+    participle
+        && (1..=2).any(|k| trigger >= k && BE.contains(&tokens[trigger - k].norm.as_str()))
+        && tokens.get(trigger + 1).is_some_and(|n| !matches!(n.norm.as_str(), "to"))
+        && !t.norm.ends_with("ing")
+}
+
+/// Assigns actor and recipient for one event match.
+pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, tokens: &[Token], mentions: &[Mention]) -> Roles {
+    let trigger = m.tokens[0];
+    let last = *m.tokens.last().unwrap_or(&trigger);
+    let mut roles = Roles::default();
+    let slot_mention = m.recipient_slot.and_then(|(a, b)| mentions.iter().find(|x| x.start >= a && x.start < b));
+    if kind == PatternKind::Verb && is_passive(tokens, trigger) {
+        if let Some(a) = by_phrase(tokens, mentions, last) {
+            roles.actor.push(a.clone());
+        }
+        if let Some(r) = subject(tokens, mentions, trigger, None) {
+            roles.recipient.push(r.clone());
+        }
+    } else {
+        let actor = match kind {
+            PatternKind::Noun => by_phrase(tokens, mentions, last)
+                .or_else(|| mentions.iter().find(|x| x.end + 1 == trigger && tokens[x.end].norm == "'s"))
+                .or_else(|| mentions.iter().find(|x| x.end == trigger && x.kind != MentionKind::Pronoun))
+                .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot)),
+            PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
+        };
+        if let Some(a) = actor {
+            roles.actor.push(with_bare_sector(tokens, a, mentions, trigger));
+        }
+        let recipient = slot_mention.or_else(|| match kind {
+            PatternKind::Verb => object(tokens, mentions, last, 8, None),
+            PatternKind::Noun => object(tokens, mentions, last, 6, Some(NOUN_TARGET_PREPS)),
+        });
+        if let Some(r) = recipient {
+            roles.recipient.push(r.clone());
+        }
+    }
+    if let (Some(a), Some(r)) = (roles.actor.first(), roles.recipient.first()) {
+        if a.start == r.start || (a.entity.code == r.entity.code && a.entity.sector == r.entity.sector) {
+            roles.recipient.clear();
+        }
+    }
+    roles
+}

@@ -1,0 +1,171 @@
+//! Readers: JSONL (one article per line) and plain-text files (first line = title, file name = id)
+//! become [`Article`]s, or [`ReadError`]s that name the file, the line and the reason.
+//!
+//! ```
+//! use eventwire_ingest::read_jsonl;
+//! let input = "{\"id\":\"a\",\"title\":\"T\",\"text\":\"Body.\",\"published\":\"2023-09-20\"}\nnot json\n";
+//! let got: Vec<_> = read_jsonl("x.jsonl", input.as_bytes()).collect();
+//! assert!(got[0].is_ok());
+//! assert_eq!(got[1].as_ref().unwrap_err().to_string(), "x.jsonl:2: not JSON (expected an object with id, title, text, published): expected ident at line 1 column 2");
+//! ```
+#![deny(missing_docs)]
+
+use eventwire_model::Article;
+use serde::Deserialize;
+use std::io::{BufRead, BufReader, Read};
+
+/// Longest line or file accepted (bytes); longer input is reported, not read into memory.
+pub const MAX_RECORD: usize = 64 << 20;
+
+/// A record that could not be read, with its location.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {reason}")]
+pub struct ReadError {
+    /// File name as given (`-` for stdin).
+    pub file: String,
+    /// 1-based line (0 for the whole file).
+    pub line: usize,
+    /// Why.
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+struct RawArticle {
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    title: Option<String>,
+    text: Option<String>,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// Reads JSONL articles; each bad line becomes one error and reading goes on.
+pub fn read_jsonl<'a, R: Read + 'a>(file: &'a str, input: R) -> impl Iterator<Item = Result<Article, ReadError>> + 'a {
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    std::iter::from_fn(move || loop {
+        buf.clear();
+        line_no += 1;
+        let err = |reason: String| ReadError { file: file.to_string(), line: line_no, reason };
+        match read_bounded_line(&mut reader, &mut buf) {
+            Ok(None) => return None,
+            Ok(Some(false)) => return Some(Err(err(format!("line longer than {} MiB; skipped", MAX_RECORD >> 20)))),
+            Err(e) => return Some(Err(err(format!("cannot read: {e}")))),
+            Ok(Some(true)) => {}
+        }
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            return Some(Err(err("invalid UTF-8".into())));
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        return Some(parse_article(line, line_no).map_err(err));
+    })
+}
+
+/// Reads one line into `buf` without holding more than [`MAX_RECORD`] bytes: `Some(false)` when it was too long.
+fn read_bounded_line<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(any.then_some(!too_long));
+        }
+        any = true;
+        let (take, done) = match memchr_newline(chunk) {
+            Some(k) => (k + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > MAX_RECORD {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(take);
+        if done {
+            return Ok(Some(!too_long));
+        }
+    }
+}
+
+fn memchr_newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+fn parse_article(line: &str, line_no: usize) -> Result<Article, String> {
+    let raw: RawArticle = serde_json::from_str(line).map_err(|e| format!("not JSON (expected an object with id, title, text, published): {e}"))?;
+    let text = raw.text.ok_or("missing field \"text\" (expected id, title, text, published)")?;
+    let id = match raw.id {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        None => format!("line{line_no}"),
+        Some(other) => return Err(format!("field \"id\" must be a string, found {other}")),
+    };
+    Ok(Article {
+        id,
+        title: raw.title.unwrap_or_default(),
+        text,
+        published: raw.published.unwrap_or_default(),
+        url: raw.url,
+        source: raw.source,
+        language: raw.language,
+    })
+}
+
+/// Reads a plain-text article: first line the title, the rest the body; `id` from the file name.
+pub fn read_text(file: &str, id: &str, mut input: impl Read, published: &str) -> Result<Article, ReadError> {
+    let err = |line, reason: String| ReadError { file: file.to_string(), line, reason };
+    let mut bytes = Vec::new();
+    input.by_ref().take(MAX_RECORD as u64 + 1).read_to_end(&mut bytes).map_err(|e| err(0, format!("cannot read: {e}")))?;
+    if bytes.len() > MAX_RECORD {
+        return Err(err(0, format!("file longer than {} MiB", MAX_RECORD >> 20)));
+    }
+    if bytes.contains(&0) {
+        return Err(err(0, "binary file (contains NUL bytes), not text".into()));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        err(upto.iter().filter(|&&b| b == b'\n').count() + 1, "invalid UTF-8".into())
+    })?;
+    if text.trim().is_empty() {
+        return Err(err(0, "empty file".into()));
+    }
+    let (title, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    Ok(Article::new(id, title.trim_end_matches('\r'), body, published))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_records_are_located_and_reading_goes_on() {
+        let input = b"{\"id\":\"a\",\"text\":\"x\",\"published\":\"2023-01-01\"}\n{\"id\":\"b\"}\n\xff\xfe\n{\"id\":\"c\",\"text\":\"y\"}\n{\"id\":\"d\",\"te";
+        let got: Vec<_> = read_jsonl("in.jsonl", &input[..]).collect();
+        assert_eq!(got.len(), 5);
+        assert!(got[0].is_ok() && got[3].is_ok());
+        assert_eq!(got[1].as_ref().unwrap_err().to_string(), "in.jsonl:2: missing field \"text\" (expected id, title, text, published)");
+        assert_eq!(got[2].as_ref().unwrap_err().to_string(), "in.jsonl:3: invalid UTF-8");
+        assert!(got[4].as_ref().unwrap_err().to_string().starts_with("in.jsonl:5: not JSON"));
+    }
+
+    #[test]
+    fn text_files() {
+        let a = read_text("s.txt", "s", &b"Title\nBody line."[..], "2023-09-20").unwrap();
+        assert_eq!((a.title.as_str(), a.text.as_str()), ("Title", "Body line."));
+        assert!(read_text("e.txt", "e", &b"  \n"[..], "").is_err());
+        assert!(read_text("b.bin", "b", &b"\x00\x01"[..], "").unwrap_err().to_string().contains("binary"));
+    }
+}

@@ -1,0 +1,359 @@
+//! Event patterns: lemma sequences with a recipient slot, indexed by their trigger word.
+
+use crate::codes::CodeTable;
+use crate::line::{expect_fields, opt, records, LexiconError};
+use eventwire_text::{tokenize, Lemmatizer, Token, TokenKind};
+use std::collections::{HashMap, HashSet};
+
+/// Whether a verb or a noun heads the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternKind {
+    /// `v`: actor = subject, recipient = object.
+    Verb,
+    /// `n`: actor = possessor, "by" phrase or subject; recipient after a preposition.
+    Noun,
+}
+
+/// One element of a compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elem {
+    /// A word (any of several lemmas); `adjacent` forbids words between it and the previous element.
+    Word {
+        /// Vocabulary ids of the alternatives.
+        alts: Vec<u32>,
+        /// No gap allowed before it.
+        adjacent: bool,
+    },
+    /// Exactly one word of any kind.
+    Any,
+    /// The recipient stands here.
+    Recipient,
+}
+
+/// A compiled event pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPattern {
+    /// Stable id from the file (`0871-03`).
+    pub id: String,
+    /// CAMEO code.
+    pub cameo: String,
+    /// Verb or noun headed.
+    pub kind: PatternKind,
+    /// Elements; the first is the trigger word.
+    pub elems: Vec<Elem>,
+    /// Number of word elements (the match priority).
+    pub words: usize,
+    /// The pattern as written.
+    pub text: String,
+    /// Example sentence that must yield `cameo`.
+    pub example: Option<String>,
+    /// `file:line`.
+    pub source: String,
+}
+
+/// A pattern found in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMatch {
+    /// Index into [`EventMatcher::patterns`].
+    pub pattern: u32,
+    /// Token indices of the matched words, trigger first.
+    pub tokens: Vec<usize>,
+    /// Token range where the recipient should stand, when the pattern marks it.
+    pub recipient_slot: Option<(usize, usize)>,
+}
+
+/// Compiled patterns.
+#[derive(Debug, Default)]
+pub struct EventMatcher {
+    /// All patterns.
+    pub patterns: Vec<EventPattern>,
+    vocab: HashMap<String, u32>,
+    by_trigger: HashMap<u32, Vec<u32>>,
+}
+
+const MAX_GAP: usize = 3;
+const MAX_RECIPIENT_GAP: usize = 8;
+
+impl EventMatcher {
+    /// Vocabulary ids of a token: its form and every lemma the lemmatizer offers that some pattern uses.
+    pub fn word_ids(&self, lemmatizer: &Lemmatizer, token: &Token) -> Vec<u32> {
+        if token.kind == TokenKind::Punct && !self.vocab.contains_key(token.norm.as_str()) {
+            return Vec::new();
+        }
+        let mut ids = Vec::new();
+        for l in lemmatizer.lemmas(&token.norm) {
+            if let Some(&id) = self.vocab.get(l.as_ref()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    /// Every pattern that matches, best first, with overlapping weaker matches removed.
+    pub fn find(&self, tokens: &[Token], ids: &[Vec<u32>]) -> Vec<EventMatch> {
+        let mut found = Vec::new();
+        for (i, tid) in ids.iter().enumerate() {
+            for id in tid {
+                for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
+                    if let Some(m) = self.match_at(p, tokens, ids, i) {
+                        found.push(m);
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| {
+            let (pa, pb) = (&self.patterns[a.pattern as usize], &self.patterns[b.pattern as usize]);
+            pb.words
+                .cmp(&pa.words)
+                .then(pb.cameo.len().cmp(&pa.cameo.len()))
+                .then(a.tokens[0].cmp(&b.tokens[0]))
+                .then(a.pattern.cmp(&b.pattern))
+        });
+        let mut used: HashSet<usize> = HashSet::new();
+        let mut out = Vec::new();
+        for m in found {
+            if m.tokens.iter().any(|t| used.contains(t)) {
+                continue;
+            }
+            used.extend(m.tokens.iter().copied());
+            out.push(m);
+        }
+        out.sort_by_key(|m| m.tokens[0]);
+        out
+    }
+
+    fn match_at(&self, p: u32, tokens: &[Token], ids: &[Vec<u32>], start: usize) -> Option<EventMatch> {
+        let pat = &self.patterns[p as usize];
+        let mut at = start;
+        let mut matched = vec![start];
+        let mut slot: Option<(usize, usize)> = None;
+        let mut slot_open: Option<usize> = None;
+        for e in &pat.elems[1..] {
+            match e {
+                Elem::Recipient => slot_open = Some(at + 1),
+                Elem::Any => {
+                    let q = at + 1;
+                    if q >= tokens.len() || tokens[q].kind == TokenKind::Punct {
+                        return None;
+                    }
+                    at = q;
+                }
+                Elem::Word { alts, adjacent } => {
+                    let gap = if *adjacent { 0 } else if slot_open.is_some() { MAX_RECIPIENT_GAP } else { MAX_GAP };
+                    let mut hit = None;
+                    for q in at + 1..tokens.len().min(at + 2 + gap) {
+                        if ids[q].iter().any(|id| alts.contains(id)) {
+                            hit = Some(q);
+                            break;
+                        }
+                        if tokens[q].is_clause_break() || tokens[q].norm == "." {
+                            break;
+                        }
+                    }
+                    let q = hit?;
+                    if let Some(s) = slot_open.take() {
+                        slot = Some((s, q));
+                    }
+                    matched.push(q);
+                    at = q;
+                }
+            }
+        }
+        if let Some(s) = slot_open {
+            let mut end = s;
+            while end < tokens.len() && end < s + MAX_RECIPIENT_GAP && !tokens[end].is_clause_break() && tokens[end].norm != "." {
+                end += 1;
+            }
+            slot = Some((s, end));
+        }
+        Some(EventMatch { pattern: p, tokens: matched, recipient_slot: slot })
+    }
+
+    /// Number of distinct pattern words.
+    pub fn vocabulary_len(&self) -> usize {
+        self.vocab.len()
+    }
+}
+
+/// One place of a pattern before expansion: alternatives, each a token sequence.
+type Slot = Vec<Vec<String>>;
+
+#[derive(Debug, Default)]
+pub(crate) struct EventBuilder {
+    patterns: Vec<(EventPattern, Vec<(Slot, bool)>)>,
+    seen_ids: HashMap<String, String>,
+}
+
+impl EventBuilder {
+    pub(crate) fn parse(&mut self, file: &str, text: &str, codes: &CodeTable, errors: &mut Vec<LexiconError>) {
+        for (n, f) in records(text) {
+            let err = |reason: String| LexiconError { file: file.into(), line: n, reason };
+            if !expect_fields(file, n, &f, 4, 5, "ID | CAMEO | v|n | pattern | example", errors) {
+                continue;
+            }
+            if !codes.is_empty() && codes.get(f[1]).is_none() {
+                errors.push(err(format!("unknown CAMEO code {:?} (see data/codes/cameo.tsv)", f[1])));
+                continue;
+            }
+            let kind = match f[2] {
+                "v" => PatternKind::Verb,
+                "n" => PatternKind::Noun,
+                other => {
+                    errors.push(err(format!("kind must be v or n, found {other:?}")));
+                    continue;
+                }
+            };
+            if let Some(prev) = self.seen_ids.insert(f[0].to_string(), format!("{file}:{n}")) {
+                errors.push(err(format!("id {:?} already used at {prev}", f[0])));
+                continue;
+            }
+            let slots = match parse_pattern(f[3]) {
+                Ok(s) => s,
+                Err(reason) => {
+                    errors.push(err(reason));
+                    continue;
+                }
+            };
+            let pattern = EventPattern {
+                id: f[0].to_string(),
+                cameo: f[1].to_string(),
+                kind,
+                elems: Vec::new(),
+                words: 0,
+                text: f[3].to_string(),
+                example: f.get(4).and_then(|e| opt(e)).map(String::from),
+                source: format!("{file}:{n}"),
+            };
+            self.patterns.push((pattern, slots));
+        }
+    }
+
+    pub(crate) fn build(self, errors: &mut Vec<LexiconError>) -> EventMatcher {
+        let mut m = EventMatcher::default();
+        let mut seen_text: HashMap<String, String> = HashMap::new();
+        for (pattern, slots) in self.patterns {
+            if let Some(prev) = seen_text.insert(pattern.text.to_lowercase(), pattern.source.clone()) {
+                errors.push(LexiconError {
+                    file: pattern.source.rsplit_once(':').map_or("", |x| x.0).into(),
+                    line: pattern.source.rsplit_once(':').and_then(|x| x.1.parse().ok()).unwrap_or(0),
+                    reason: format!("pattern {:?} repeats {prev}", pattern.text),
+                });
+                continue;
+            }
+            for variant in expand(&slots) {
+                let mut elems = Vec::new();
+                let mut words = 0;
+                for (word, adjacent) in variant {
+                    match word.as_str() {
+                        "+" => elems.push(Elem::Recipient),
+                        "_" => elems.push(Elem::Any),
+                        _ => {
+                            let alts = word.split('|').map(|w| m.intern(w)).collect();
+                            elems.push(Elem::Word { alts, adjacent });
+                            words += 1;
+                        }
+                    }
+                }
+                let Some(Elem::Word { alts, .. }) = elems.first().cloned() else { continue };
+                let idx = m.patterns.len() as u32;
+                m.patterns.push(EventPattern { elems, words, ..pattern.clone() });
+                for a in alts {
+                    m.by_trigger.entry(a).or_default().push(idx);
+                }
+            }
+        }
+        m
+    }
+}
+
+impl EventMatcher {
+    fn intern(&mut self, w: &str) -> u32 {
+        let n = self.vocab.len() as u32;
+        *self.vocab.entry(w.to_string()).or_insert(n)
+    }
+}
+
+/// Parses a pattern into slots: (alternatives as token sequences, adjacent-to-previous).
+fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
+    let mut slots = Vec::new();
+    let mut adjacent = false;
+    for raw in p.split_whitespace() {
+        if raw == "=" {
+            adjacent = true;
+            continue;
+        }
+        if raw == "+" || raw == "_" {
+            slots.push((vec![vec![raw.to_string()]], false));
+            adjacent = false;
+            continue;
+        }
+        let mut alts: Slot = Vec::new();
+        for alt in raw.split('|') {
+            if alt.is_empty() {
+                return Err(format!("empty alternative in {raw:?}"));
+            }
+            let toks: Vec<String> = tokenize(alt, 0, alt.len()).into_iter().map(|t| t.norm).collect();
+            if toks.is_empty() {
+                return Err(format!("{alt:?} has no word"));
+            }
+            alts.push(toks);
+        }
+        slots.push((alts, adjacent));
+        adjacent = false;
+    }
+    match slots.first() {
+        None => Err("empty pattern".into()),
+        Some((alts, _)) if alts[0][0] == "+" || alts[0][0] == "_" => Err("a pattern must start with a word (the trigger)".into()),
+        _ => Ok(slots),
+    }
+}
+
+/// Expands multi-token alternatives ("cease-fire") into separate variants of adjacent words;
+/// single-token alternatives stay together as one `a|b` word.
+fn expand(slots: &[(Slot, bool)]) -> Vec<Vec<(String, bool)>> {
+    let mut variants: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+    for (alts, adjacent) in slots {
+        let singles: Vec<&str> = alts.iter().filter(|a| a.len() == 1).map(|a| a[0].as_str()).collect();
+        let mut options: Vec<Vec<(String, bool)>> = Vec::new();
+        if !singles.is_empty() {
+            options.push(vec![(singles.join("|"), *adjacent)]);
+        }
+        for multi in alts.iter().filter(|a| a.len() > 1) {
+            options.push(multi.iter().enumerate().map(|(k, w)| (w.clone(), k > 0 || *adjacent)).collect());
+        }
+        let mut next = Vec::new();
+        for v in &variants {
+            for o in &options {
+                let mut nv = v.clone();
+                nv.extend(o.iter().cloned());
+                next.push(nv);
+            }
+        }
+        next.truncate(32);
+        variants = next;
+    }
+    variants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphenated_alternatives_expand() {
+        let slots = parse_pattern("cease-fire|truce = agreement").unwrap();
+        let v = expand(&slots);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0], vec![("truce".to_string(), false), ("agreement".to_string(), true)]);
+        assert_eq!(v[1][0..3].iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["cease", "-", "fire"]);
+    }
+
+    #[test]
+    fn bad_patterns_are_reported() {
+        assert!(parse_pattern("+ accuse").is_err());
+        assert!(parse_pattern("a||b").is_err());
+        assert!(parse_pattern("").is_err());
+    }
+}

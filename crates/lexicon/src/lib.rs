@@ -1,0 +1,95 @@
+//! eventwire's dictionaries, compiled once at start into an immutable, `Send + Sync` [`Lexicon`].
+//!
+//! Knowledge lives in plain-text files (grammar in `data/lexicon/README.md`): actors (states,
+//! organisations, office holders, sector words, disputed entities), event patterns for every CAMEO
+//! code, and the CAMEO/PLOVER code tables. They are embedded in the binary; users may add their
+//! own files. Every bad line is reported as `file:line: reason` and skipped; nothing panics.
+//!
+//! ```
+//! let (lexicon, problems) = eventwire_lexicon::LexiconBuilder::bundled().build();
+//! assert!(problems.is_empty(), "{problems:?}");
+//! assert!(lexicon.codes.get("0871").is_some());
+//! ```
+#![deny(missing_docs)]
+
+mod actors;
+mod codes;
+mod events;
+mod line;
+
+pub use actors::{ActorEntry, ActorKind, ActorMatch, ActorMatcher, Disputed, Spell};
+pub use codes::{CodeInfo, CodeTable};
+pub use events::{Elem, EventMatch, EventMatcher, EventPattern, PatternKind};
+pub use line::LexiconError;
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// All compiled knowledge the coder needs.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// CAMEO codes, Goldstein scores and their PLOVER mapping and scale.
+    pub codes: CodeTable,
+    /// Actor phrases.
+    pub actors: ActorMatcher,
+    /// Event patterns.
+    pub events: EventMatcher,
+}
+
+/// Collects lexicon files, then compiles them.
+#[derive(Debug, Default)]
+pub struct LexiconBuilder {
+    files: Vec<(String, String)>,
+}
+
+impl LexiconBuilder {
+    /// An empty builder (no actors, no patterns, no codes).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder holding every file shipped with eventwire.
+    pub fn bundled() -> Self {
+        let mut b = Self::new();
+        for (path, text) in BUNDLED {
+            b.files.push(((*path).to_string(), (*text).to_string()));
+        }
+        b
+    }
+
+    /// Adds a file; its kind follows from its path (`actors/people.txt`, `events/19-fight.txt`,
+    /// `codes/cameo.tsv`), or from the file name when it lives elsewhere.
+    pub fn add_file(&mut self, path: &str, text: String) -> &mut Self {
+        self.files.push((path.to_string(), text));
+        self
+    }
+
+    /// Compiles everything; returns the lexicon and every problem found (bad lines are skipped).
+    pub fn build(&self) -> (Lexicon, Vec<LexiconError>) {
+        let mut errors = Vec::new();
+        let mut codes = CodeTable::default();
+        for (path, text) in self.files.iter().filter(|(p, _)| p.ends_with("cameo.tsv")) {
+            codes.parse_cameo(path, text, &mut errors);
+        }
+        for (path, text) in self.files.iter().filter(|(p, _)| p.ends_with("plover_scale.tsv")) {
+            codes.parse_scale(path, text, &mut errors);
+        }
+        let mut actors = actors::ActorBuilder::default();
+        let mut events = events::EventBuilder::default();
+        for (path, text) in &self.files {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            match name {
+                "countries.txt" => actors.parse_countries(path, text, &mut errors),
+                "organizations.txt" => actors.parse_organizations(path, text, &mut errors),
+                "people.txt" => actors.parse_people(path, text, &mut errors),
+                "sectors.txt" => actors.parse_sectors(path, text, &mut errors),
+                "disputed.txt" => actors.parse_disputed(path, text, &mut errors),
+                _ if path.contains("events/") && name.ends_with(".txt") => {
+                    events.parse(path, text, &codes, &mut errors)
+                }
+                _ => {}
+            }
+        }
+        let lexicon = Lexicon { codes, actors: actors.build(), events: events.build(&mut errors) };
+        (lexicon, errors)
+    }
+}

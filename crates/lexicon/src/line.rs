@@ -1,0 +1,88 @@
+//! Line-oriented parsing shared by every lexicon file, and the located error type.
+
+use std::fmt;
+
+/// One problem in one line of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError {
+    /// The file as given.
+    pub file: String,
+    /// 1-based line number (0 when the problem is not tied to a line).
+    pub line: usize,
+    /// What is wrong, naming the expected form.
+    pub reason: String,
+}
+
+impl fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// The content lines of a file: (1-based number, fields split on `|`, trimmed), comments removed.
+pub(crate) fn records(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter_map(|(i, raw)| {
+        let line = match raw.find('#') {
+            Some(k) if !is_inside_example(raw, k) => &raw[..k],
+            _ => raw,
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        Some((i + 1, line.split('|').map(str::trim).collect()))
+    })
+}
+
+/// A `#` after the fourth `|` belongs to an example sentence, not to a comment.
+fn is_inside_example(raw: &str, hash: usize) -> bool {
+    raw[..hash].matches('|').count() >= 4 && !raw.trim_start().starts_with('#')
+}
+
+/// Splits a `;` list, dropping empty items and `-`.
+pub(crate) fn list(field: &str) -> Vec<&str> {
+    field.split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").collect()
+}
+
+/// `-` or empty → None.
+pub(crate) fn opt(field: &str) -> Option<&str> {
+    let f = field.trim();
+    (!f.is_empty() && f != "-").then_some(f)
+}
+
+/// Checks the field count and reports a located error when it is wrong.
+pub(crate) fn expect_fields(
+    file: &str,
+    line: usize,
+    fields: &[&str],
+    min: usize,
+    max: usize,
+    form: &str,
+    errors: &mut Vec<LexiconError>,
+) -> bool {
+    if fields.len() < min || fields.len() > max {
+        errors.push(LexiconError {
+            file: file.into(),
+            line,
+            reason: format!("expected {min}{} fields separated by '|' ({form}), found {}", if max > min { format!("–{max}") } else { String::new() }, fields.len()),
+        });
+        return false;
+    }
+    true
+}
+
+/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into a sortable `YYYYMMDD` number; `start` picks the
+/// first or last day of a partial date.
+pub(crate) fn date_key(s: &str, start: bool) -> Option<u32> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, lo: u32, hi: u32| p.parse::<u32>().ok().filter(|v| (lo..=hi).contains(v));
+    let (y, m, d) = match parts.as_slice() {
+        [y] if y.len() == 4 => (num(y, 1000, 2999)?, if start { 1 } else { 12 }, if start { 1 } else { 31 }),
+        [y, m] if y.len() == 4 => (num(y, 1000, 2999)?, num(m, 1, 12)?, if start { 1 } else { 31 }),
+        [y, m, d] if y.len() == 4 => (num(y, 1000, 2999)?, num(m, 1, 12)?, num(d, 1, 31)?),
+        _ => return None,
+    };
+    Some(y * 10_000 + m * 100 + d)
+}
