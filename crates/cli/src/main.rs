@@ -26,6 +26,8 @@ enum Command {
     Lexicon {
         #[command(subcommand)]
         action: LexiconAction,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
     },
     /// Score eventwire on a gold set (prints the figures).
     Eval {
@@ -50,6 +52,40 @@ struct CodeArgs {
     /// Report bad records on stderr and code the rest (exit 0).
     #[arg(long)]
     skip_bad: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(clap::Args, Default)]
+struct LexiconArgs {
+    /// Extra lexicon files in eventwire's grammar (data/lexicon/README.md), added to the bundled
+    /// lexicon: `countries.txt`, `organizations.txt`, `people.txt`, `sectors.txt`, `disputed.txt`
+    /// by name; any file under an `events/` folder or named `*.events.txt` holds event patterns.
+    #[arg(long = "lexicon", value_name = "FILE", value_delimiter = ',')]
+    files: Vec<String>,
+    /// Treat any bad lexicon line as fatal.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl LexiconArgs {
+    /// The bundled lexicon plus the user's files; bad lines are reported (fatal with --strict).
+    fn coder(&self) -> Result<Coder> {
+        let mut b = eventwire_lexicon::LexiconBuilder::bundled();
+        for f in &self.files {
+            let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
+            let path = if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() };
+            b.add_file(&path, text);
+        }
+        let (coder, problems) = Coder::from_builder(&b);
+        for p in &problems {
+            eprintln!("eventwire: {p}");
+        }
+        if self.strict && !problems.is_empty() {
+            bail!("{} bad lexicon line(s) (--strict)", problems.len());
+        }
+        Ok(coder)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,7 +116,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Code(args) => code(args),
-        Command::Lexicon { action } => lexicon(action),
+        Command::Lexicon { action, lexicon: files } => lexicon(action, &files),
         Command::Eval { set } => eval(set),
         Command::Bench(args) => bench::run(args),
     };
@@ -132,7 +168,7 @@ fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
 }
 
 fn code(args: CodeArgs) -> Result<ExitCode> {
-    let coder = Coder::bundled().with_coded_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
+    let coder = args.lexicon.coder()?.with_coded_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
     let stdout = io::stdout().lock();
     let mut sink: Box<dyn Sink> = match args.format {
         Format::Plover => Box::new(PloverJsonl::new(stdout)),
@@ -180,8 +216,13 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lexicon(action: LexiconAction) -> Result<ExitCode> {
-    let (coder, problems) = Coder::from_builder(&eventwire_lexicon::LexiconBuilder::bundled());
+fn lexicon(action: LexiconAction, files: &LexiconArgs) -> Result<ExitCode> {
+    let mut b = eventwire_lexicon::LexiconBuilder::bundled();
+    for f in &files.files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
+        b.add_file(&if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() }, text);
+    }
+    let (coder, problems) = Coder::from_builder(&b);
     for p in &problems {
         eprintln!("{p}");
     }

@@ -13,8 +13,9 @@ pub(crate) struct Modes {
     pub hypothetical: bool,
 }
 
-/// Looks back from the trigger (same clause, six words at most) for negation and modality.
-pub(crate) fn detect_modes(tokens: &[Token], trigger: usize) -> Modes {
+/// Looks back from the trigger (same clause, six words at most) for negation and modality; a noun
+/// trigger also looks ahead at its own verb ("talks are due to begin", "a strike would hurt").
+pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Modes {
     let mut m = Modes::default();
     let from = trigger.saturating_sub(6);
     for i in (from..trigger).rev() {
@@ -34,6 +35,16 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize) -> Modes {
     // "will be disbanded": passive future; "set to" etc. need the "to".
     if m.future && !(from..trigger).any(|i| matches!(tokens[i].norm.as_str(), "will" | "'ll" | "shall" | "to")) {
         m.future = false;
+    }
+    if noun {
+        let ahead: Vec<&str> = tokens.iter().skip(trigger + 1).take(14).take_while(|t| !t.is_clause_break()).map(|t| t.norm.as_str()).collect();
+        let has = |w: &str| ahead.contains(&w);
+        if has("will") || has("'ll") || (has("to") && (has("due") || has("scheduled") || has("set") || has("expected") || has("planned"))) {
+            m.future = true;
+        }
+        if has("would") || has("could") || has("might") || has("may") {
+            m.hypothetical = true;
+        }
     }
     m
 }
@@ -258,13 +269,15 @@ mod tests {
         let t = |s: &str, w: &str| {
             let toks = tokenize(s, 0, s.len());
             let i = toks.iter().position(|t| t.norm == w).unwrap();
-            detect_modes(&toks, i)
+            detect_modes(&toks, i, false)
         };
         assert!(t("Forces will be disbanded", "disbanded").future);
         assert!(t("The result might trigger upheaval", "trigger").hypothetical);
         assert!(t("Troops did not attack", "attack").negation);
         assert!(!t("Troops attacked", "attacked").negation);
         assert!(t("talks are due to begin on Thursday", "begin").future);
+        let toks = tokenize("Talks are due to begin on Thursday", 0, 34);
+        assert!(detect_modes(&toks, 0, true).future);
     }
 
     #[test]

@@ -24,7 +24,8 @@ use attributes::{attribution, detect_modes, find_sizes, Modes};
 use chrono::NaiveDate;
 use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
-use eventwire_resolve::dates::{find_dates, parse_published, Precision};
+use eventwire_lexicon::PatternKind;
+use eventwire_resolve::dates::{find_dates, parse_published, DateMention, Precision};
 use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
 use mentions::{Mention, StoryContext};
 use std::collections::BTreeMap;
@@ -154,13 +155,20 @@ impl Coder {
                 continue;
             }
             let roles = roles::assign(pattern.kind, m, tokens, &mentions);
-            let modes = detect_modes(tokens, trigger);
-            let date = dates.iter().min_by_key(|d| d.start.abs_diff(trigger).min(d.end.abs_diff(trigger)));
+            if pattern.kind == PatternKind::Noun && roles.actor.is_empty() && trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "this" | "that" | "these" | "those") {
+                continue; // "this ceasefire": a reference back, not a new event
+            }
+            let modes = detect_modes(tokens, trigger, pattern.kind == PatternKind::Noun);
+            let date = event_date(tokens, &dates, trigger);
             let (date_str, precision, date_source, date_text, date_span) = match date {
-                Some(d) => (d.date.to_string(), d.precision, "text", Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()), Some(span(d.start, d.end))),
+                Some(d) => {
+                    // "due to begin on Thursday": a future event's weekday lies ahead.
+                    let date = if modes.future && d.weekday && d.date <= published { d.date + chrono::Duration::days(7) } else { d.date };
+                    (date.to_string(), d.precision, "text", Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()), Some(span(d.start, d.end)))
+                }
                 None => (published.to_string(), Precision::Day, "publication", None, None),
             };
-            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60);
+            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60 && !modes.future);
             let (event_type, mode_list) = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
             if matches!(info.plover_event.as_str(), "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE") {
                 embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
@@ -269,6 +277,19 @@ impl Coder {
             })
             .collect()
     }
+}
+
+/// The date expression that dates an event: the nearest one in the trigger's clause, or one that
+/// opens the sentence ("On Wednesday, …").
+fn event_date<'d>(tokens: &[eventwire_text::Token], dates: &'d [DateMention], trigger: usize) -> Option<&'d DateMention> {
+    let crosses = |d: &DateMention| {
+        let (a, b) = if d.end <= trigger { (d.end, trigger) } else { (trigger, d.start) };
+        tokens[a..b].iter().any(|t| t.is_clause_break())
+    };
+    dates
+        .iter()
+        .filter(|d| !crosses(d) || d.start <= 1)
+        .min_by_key(|d| (crosses(d), d.start.abs_diff(trigger).min(d.end.abs_diff(trigger))))
 }
 
 /// Where the complement of a verbal event ("accused X of …", "urged X to …") ends: the next clause break.

@@ -123,8 +123,12 @@ impl StoryContext {
             }
         }
         let mut out: Vec<Mention> = Vec::new();
+        let mut persons: Vec<Mention> = Vec::new();
         for chain in chains {
             let Some(m) = self.compose(lex, text, tokens, &raw, &chain) else { continue };
+            if m.kind == MentionKind::Person {
+                persons.push(m.clone());
+            }
             // "opponents of Prime Minister X": a bare group takes the country of its "of" phrase.
             if let Some(prev) = out.last_mut() {
                 if prev.kind == MentionKind::Group && !prev.has_code() && m.has_code() && prev.end + 1 == m.start && tokens[prev.end].norm == PREPOSITION_OF {
@@ -136,7 +140,7 @@ impl StoryContext {
             }
             out.push(m);
         }
-        self.add_pronouns(text, tokens, &mut out);
+        self.add_pronouns(text, tokens, &persons, &mut out);
         out
     }
 
@@ -229,10 +233,10 @@ impl StoryContext {
         Some(Mention { start, end, entity, cameo_code, kind, plural })
     }
 
-    fn add_pronouns(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
+    fn add_pronouns(&self, text: &str, tokens: &[Token], persons: &[Mention], out: &mut Vec<Mention>) {
         for (i, t) in tokens.iter().enumerate() {
             let antecedent = match t.norm.as_str() {
-                "he" | "him" | "his" | "she" | "her" => self.last_person.as_ref(),
+                "he" | "him" | "his" | "she" | "her" => persons.iter().rev().find(|p| p.end <= i).or(self.last_person.as_ref()),
                 "they" | "them" | "their" => self.last_group.as_ref(),
                 "its" => self.last_state.as_ref(),
                 _ => None,

@@ -23,11 +23,28 @@ fn preceded_by_preposition(tokens: &[Token], m: &Mention) -> bool {
     m.start > 0 && PREPOSITIONS.contains(&tokens[m.start - 1].norm.as_str())
 }
 
-/// The nearest mention before `before` that can be a subject.
-fn subject<'m>(tokens: &[Token], mentions: &'m [Mention], before: usize, exclude: Option<(usize, usize)>) -> Option<&'m Mention> {
+/// An "and" between a bare group and the trigger makes the group the object of an earlier verb
+/// ("Russia, which maintains peacekeepers … and helped broker …").
+fn coordinated_away(tokens: &[Token], m: &Mention, trigger: usize) -> bool {
+    m.kind == MentionKind::Group && !m.has_code() && tokens[m.end..trigger].iter().any(|t| t.norm == "and")
+}
+
+/// The nearest mention before `before` that can be a subject; a bare group ("troops") takes the
+/// country of an earlier state subject ("Azerbaijan, which moved troops …").
+fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Option<(usize, usize)>) -> Option<Mention> {
     let in_slot = |m: &Mention| exclude.is_some_and(|(a, b)| m.start >= a && m.start < b);
-    let candidates: Vec<&Mention> = mentions.iter().filter(|m| m.end <= before && !in_slot(m)).collect();
-    candidates.iter().rev().find(|m| !preceded_by_preposition(tokens, m)).copied()
+    let eligible = |m: &&Mention| m.end <= before && !in_slot(m) && !preceded_by_preposition(tokens, m);
+    let nearest = mentions.iter().rev().filter(eligible).find(|m| !coordinated_away(tokens, m, before))?;
+    let mut chosen = nearest.clone();
+    if !chosen.has_code() && chosen.kind == MentionKind::Group {
+        if let Some(state) = mentions.iter().rev().filter(eligible).find(|m| m.end <= nearest.start && m.has_code() && m.kind == MentionKind::State) {
+            chosen.entity.code = state.entity.code.clone();
+            chosen.start = state.start.min(chosen.start);
+        }
+    } else {
+        chosen = with_bare_sector(tokens, &chosen, mentions, before);
+    }
+    Some(chosen)
 }
 
 /// The first mention after `after` within the clause.
@@ -58,7 +75,9 @@ fn by_phrase<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize) -> Opt
 fn with_bare_sector(tokens: &[Token], subject: &Mention, mentions: &[Mention], trigger: usize) -> Mention {
     let mut s = subject.clone();
     if s.entity.sector.is_empty() && s.kind == MentionKind::State {
-        if let Some(b) = mentions.iter().find(|m| m.start >= subject.end && m.end <= trigger && !m.has_code() && m.kind == MentionKind::Group && !preceded_by_preposition(tokens, m)) {
+        if let Some(b) = mentions.iter().find(|m| {
+            m.start >= subject.end && m.end <= trigger && !m.has_code() && m.kind == MentionKind::Group && !preceded_by_preposition(tokens, m) && !coordinated_away(tokens, m, trigger)
+        }) {
             s.entity.sector = b.entity.sector.clone();
         }
     }
@@ -69,7 +88,7 @@ fn is_passive(tokens: &[Token], trigger: usize) -> bool {
     let t = &tokens[trigger];
     let participle = t.norm.ends_with("ed") || t.norm.ends_with("en") || !t.norm.ends_with('s') && t.norm.len() > 2 && !t.norm.ends_with("ing");
     participle
-        && (1..=2).any(|k| trigger >= k && BE.contains(&tokens[trigger - k].norm.as_str()))
+        && (1..=4).any(|k| trigger >= k && BE.contains(&tokens[trigger - k].norm.as_str()) && tokens[trigger - k + 1..trigger].iter().all(|t| !t.is_clause_break()))
         && tokens.get(trigger + 1).is_some_and(|n| !matches!(n.norm.as_str(), "to"))
         && !t.norm.ends_with("ing")
 }
@@ -85,21 +104,22 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             roles.actor.push(a.clone());
         }
         if let Some(r) = subject(tokens, mentions, trigger, None) {
-            roles.recipient.push(r.clone());
+            roles.recipient.push(r);
         }
     } else {
         let actor = match kind {
             PatternKind::Noun => by_phrase(tokens, mentions, last)
                 .or_else(|| mentions.iter().find(|x| x.end + 1 == trigger && tokens[x.end].norm == "'s"))
                 .or_else(|| mentions.iter().find(|x| x.end == trigger && x.kind != MentionKind::Pronoun))
+                .cloned()
                 .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot)),
             PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
         };
         if let Some(a) = actor {
-            roles.actor.push(with_bare_sector(tokens, a, mentions, trigger));
+            roles.actor.push(a);
         }
         let recipient = slot_mention.or_else(|| match kind {
-            PatternKind::Verb => object(tokens, mentions, last, 8, None),
+            PatternKind::Verb => object(tokens, mentions, trigger, 8, None),
             PatternKind::Noun => object(tokens, mentions, last, 6, Some(NOUN_TARGET_PREPS)),
         });
         if let Some(r) = recipient {

@@ -39,6 +39,8 @@ pub struct DateMention {
     pub start: usize,
     /// One past its last token.
     pub end: usize,
+    /// A bare weekday ("on Thursday"), which a future event resolves forward.
+    pub weekday: bool,
 }
 
 /// Parses `YYYY-MM-DD` or the date part of RFC 3339 (`2023-09-20T08:00:00Z`).
@@ -100,7 +102,7 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
         let w = norm(i);
         let prev = if i > 0 { norm(i - 1) } else { "" };
         let push = |out: &mut Vec<DateMention>, date: NaiveDate, precision, start, end| {
-            out.push(DateMention { date, precision, start, end });
+            out.push(DateMention { date, precision, start, end, weekday: false });
         };
         if let Some(wd) = weekday(w) {
             let back = (published.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
@@ -110,7 +112,7 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
                 "last" | "this" | "on" | "since" => (published - Duration::days(back), i - 1),
                 _ => (published - Duration::days(back), i),
             };
-            push(&mut out, date, Precision::Day, start, i + 1);
+            out.push(DateMention { date, precision: Precision::Day, start, end: i + 1, weekday: !matches!(prev, "next" | "coming" | "last") });
             i += 1;
             continue;
         }
@@ -197,7 +199,7 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
                         continue;
                     }
                 } else if let Some(y) = number(&tokens[i], 1900, 2100) {
-                    if matches!(prev, "in" | "of" | "since" | "until" | "during") && y <= published.year() as i64 + 5 {
+                    if matches!(prev, "in" | "of" | "until" | "during") && y <= published.year() as i64 + 5 {
                         if let Some(d) = NaiveDate::from_ymd_opt(y as i32, 1, 1) {
                             push(&mut out, d, Precision::Year, i - 1, i + 1);
                         }
