@@ -11,6 +11,8 @@ pub(crate) struct Modes {
     pub negation: bool,
     pub future: bool,
     pub hypothetical: bool,
+    /// "willing to", "ready to", "pledged to", "offered to": an intention, which PLOVER codes AGREE.
+    pub intent: bool,
 }
 
 /// Looks back from the trigger (same clause, six words at most) for negation and modality; a noun
@@ -25,10 +27,12 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Mode
         }
         match n {
             "not" | "n't" | "never" | "no" | "deny" | "denied" | "denies" | "denying" => m.negation = true,
-            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned" | "plan" | "expected" | "going" | "intends" | "aims" => {
+            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned" | "plan" | "expected" | "going" | "aims" => {
                 m.future = true
             }
             "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly" | "likely" | "unless" => m.hypothetical = true,
+            "willing" | "ready" | "prepared" | "offered" | "offers" | "offer" | "pledged" | "pledges" | "promised" | "promises" | "vowed"
+            | "vows" | "intends" | "intend" | "agreed" | "agrees" | "undertook" | "committed" => m.intent = true,
             _ => {}
         }
     }

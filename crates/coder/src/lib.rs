@@ -313,6 +313,11 @@ fn complement_end(tokens: &[eventwire_text::Token], after: usize) -> Option<usiz
 fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, Vec<String>) {
     let mut event = event.to_string();
     let mut mode = mode.to_string();
+    let cooperative = matches!(event.as_str(), "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE");
+    if modes.intent && cooperative && !modes.negation {
+        // An offer or promise to cooperate is itself the event: AGREE (CAMEO 03).
+        return ("AGREE".into(), Vec::new());
+    }
     if modes.future || modes.hypothetical {
         match event.as_str() {
             "ASSAULT" | "COERCE" if modes.hypothetical || modes.future => {

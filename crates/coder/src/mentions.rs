@@ -112,7 +112,13 @@ impl StoryContext {
         for (k, m) in raw.iter().enumerate() {
             let joined = chains.last().and_then(|c| c.last()).is_some_and(|&p| {
                 let prev = &raw[p];
-                m.start == prev.end || (m.start == prev.end + 1 && tokens[prev.end].norm == "'s")
+                let between = &tokens[prev.end..m.start];
+                // Adjacent, a possessive, or capitalised words of a title or name in between
+                // ("British Defence Secretary Tom King", "Taiwan's Vice Foreign Minister").
+                m.start >= prev.end
+                    && (between.is_empty()
+                        || (between.len() == 1 && between[0].norm == "'s")
+                        || (between.len() <= 3 && between.iter().all(|t| t.capitalized && t.kind == eventwire_text::TokenKind::Word)))
             });
             if joined {
                 if let Some(c) = chains.last_mut() {
@@ -159,6 +165,7 @@ impl StoryContext {
                     ActorKind::Person if person.is_none() => person = Some(entry),
                     ActorKind::Sector if sector.is_none() => sector = Some(entry),
                     ActorKind::Region => {}
+                    ActorKind::Demonym if is_attitude(tokens, raw[k].start) => {}
                     ActorKind::State | ActorKind::Demonym | ActorKind::People | ActorKind::Seat | ActorKind::Organization | ActorKind::Disputed
                         if modifier.is_none() =>
                     {
@@ -254,4 +261,9 @@ impl StoryContext {
             out.insert(at, m);
         }
     }
+}
+
+/// "pro-Iranian", "anti-American": a stance, not a nationality.
+fn is_attitude(tokens: &[Token], start: usize) -> bool {
+    start >= 2 && tokens[start - 1].norm == "-" && matches!(tokens[start - 2].norm.as_str(), "pro" | "anti")
 }

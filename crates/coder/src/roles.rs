@@ -16,11 +16,21 @@ const PREPOSITIONS: &[&str] = &[
     "across", "toward", "towards", "between", "among", "under", "after", "before", "since", "through", "within",
     "outside", "inside", "around", "despite", "like", "upon", "onto", "behind", "beyond", "during",
 ];
-const BE: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "got", "get", "gets", "'s"];
+const BE: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "got", "get", "gets"];
+/// "a group of X", "thousands of X": the "of" phrase is the real subject.
+const QUANTITY: &[&str] = &[
+    "group", "groups", "some", "many", "most", "all", "one", "two", "three", "members", "member", "thousands", "hundreds",
+    "dozens", "scores", "number", "leaders", "leader", "head", "chief", "delegation", "team", "representatives",
+    "each", "both", "none", "several", "majority", "part", "units", "unit", "supporters", "spokesman", "spokeswoman",
+];
 const NOUN_TARGET_PREPS: &[&str] = &["on", "against", "with", "to", "between", "toward", "towards", "at", "targeting", "for", "into", "from"];
 
 fn preceded_by_preposition(tokens: &[Token], m: &Mention) -> bool {
-    m.start > 0 && PREPOSITIONS.contains(&tokens[m.start - 1].norm.as_str())
+    if m.start == 0 || !PREPOSITIONS.contains(&tokens[m.start - 1].norm.as_str()) {
+        return false;
+    }
+    let of_quantity = tokens[m.start - 1].norm == "of" && m.start >= 2 && QUANTITY.contains(&tokens[m.start - 2].norm.as_str());
+    !of_quantity
 }
 
 /// An "and" between a bare group and the trigger makes the group the object of an earlier verb
@@ -47,21 +57,28 @@ fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Optio
     Some(chosen)
 }
 
-/// The first mention after `after` within the clause.
-fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, limit: usize, preps: Option<&[&str]>) -> Option<&'m Mention> {
+/// The first mention after `after` within the clause; one with a country or organisation code
+/// beats a bare group ("offered its troops to Lebanon" → Lebanon), and bare sector words inside
+/// the matched trigger words ("military aid") never count.
+fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_end: usize, limit: usize, preps: Option<&[&str]>) -> Option<&'m Mention> {
     let mut stop = tokens.len();
     for (i, t) in tokens.iter().enumerate().skip(after + 1) {
-        if t.is_clause_break() || t.norm == "." || matches!(t.norm.as_str(), "and" | "but" | "while" | "which" | "who" | "as" | "after") || i > after + limit {
+        if t.is_clause_break() || t.norm == "." || matches!(t.norm.as_str(), "and" | "but" | "while" | "which" | "who" | "as" | "after") || i > matched_end + limit {
             stop = i;
             break;
         }
     }
-    mentions.iter().find(|m| {
-        m.start > after
-            && m.start < stop
-            && !(m.start > 0 && tokens[m.start - 1].norm == "by")
-            && preps.is_none_or(|p| m.start > 0 && p.contains(&tokens[m.start - 1].norm.as_str()))
-    })
+    let candidates: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| {
+            m.start > after
+                && m.start < stop
+                && !(m.start > 0 && tokens[m.start - 1].norm == "by")
+                && !(m.kind == MentionKind::Group && !m.has_code() && m.start <= matched_end)
+                && preps.is_none_or(|p| m.start > 0 && p.contains(&tokens[m.start - 1].norm.as_str()))
+        })
+        .collect();
+    candidates.iter().find(|m| m.has_code()).or(candidates.first()).copied()
 }
 
 /// "by X" right after the trigger.
@@ -119,8 +136,8 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             roles.actor.push(a);
         }
         let recipient = slot_mention.or_else(|| match kind {
-            PatternKind::Verb => object(tokens, mentions, trigger, 8, None),
-            PatternKind::Noun => object(tokens, mentions, last, 6, Some(NOUN_TARGET_PREPS)),
+            PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None),
+            PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS)),
         });
         if let Some(r) = recipient {
             roles.recipient.push(r.clone());

@@ -32,13 +32,46 @@ pub(crate) fn records(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
         if line.is_empty() {
             return None;
         }
-        Some((i + 1, line.split('|').map(str::trim).collect()))
+        Some((i + 1, split_fields(line)))
     })
 }
 
-/// A `#` after the fourth `|` belongs to an example sentence, not to a comment.
+/// Splits on `|` that has white space (or the line's edge) on at least one side; a bar between
+/// two non-space characters belongs to the field (pattern alternatives: `deal|agreement`).
+pub(crate) fn split_fields(line: &str) -> Vec<&str> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'|' {
+            continue;
+        }
+        let space_before = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        let space_after = i + 1 == bytes.len() || bytes[i + 1].is_ascii_whitespace();
+        if space_before || space_after {
+            out.push(line[start..i].trim());
+            start = i + 1;
+        }
+    }
+    out.push(line[start..].trim());
+    out
+}
+
+/// A `#` after the fourth field separator belongs to an example sentence, not to a comment.
 fn is_inside_example(raw: &str, hash: usize) -> bool {
-    raw[..hash].matches('|').count() >= 4 && !raw.trim_start().starts_with('#')
+    split_fields(&raw[..hash]).len() > 4 && !raw.trim_start().starts_with('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_inside_words_are_alternatives() {
+        assert_eq!(split_fields("107-19 | 107 | v | urge + to reach agreement|deal | -"), ["107-19", "107", "v", "urge + to reach agreement|deal", "-"]);
+        assert_eq!(split_fields("AZE|Azerbaijan"), ["AZE|Azerbaijan"]);
+        assert_eq!(split_fields("a |b| c"), ["a", "b", "c"]);
+    }
 }
 
 /// Splits a `;` list, dropping empty items and `-`.
