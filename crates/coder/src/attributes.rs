@@ -5,14 +5,14 @@ use crate::mentions::{Mention, StoryContext};
 use eventwire_model::Entity;
 use eventwire_text::{Token, TokenKind};
 
-/// Auxiliary modes found before a trigger.
+/// Auxiliary modes found around a trigger, each with the token that signals it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Modes {
-    pub negation: bool,
-    pub future: bool,
-    pub hypothetical: bool,
+    pub negation: Option<usize>,
+    pub future: Option<usize>,
+    pub hypothetical: Option<usize>,
     /// "willing to", "ready to", "pledged to", "offered to": an intention, which PLOVER codes AGREE.
-    pub intent: bool,
+    pub intent: Option<usize>,
 }
 
 /// Looks back from the trigger (same clause, six words at most) for negation and modality; a noun
@@ -25,29 +25,30 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Mode
         if tokens[i].is_clause_break() {
             break;
         }
-        match n {
-            "not" | "n't" | "never" | "no" | "deny" | "denied" | "denies" | "denying" => m.negation = true,
-            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned" | "plan" | "expected" | "going" | "aims" => {
-                m.future = true
-            }
-            "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly" | "likely" | "unless" => m.hypothetical = true,
+        let slot = match n {
+            "not" | "n't" | "never" | "no" | "deny" | "denied" | "denies" | "denying" => &mut m.negation,
+            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned" | "plan" | "expected" | "going" | "aims" => &mut m.future,
+            "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly" | "likely" | "unless" => &mut m.hypothetical,
             "willing" | "ready" | "prepared" | "offered" | "offers" | "offer" | "pledged" | "pledges" | "promised" | "promises" | "vowed"
-            | "vows" | "intends" | "intend" | "agreed" | "agrees" | "undertook" | "committed" => m.intent = true,
-            _ => {}
-        }
+            | "vows" | "intends" | "intend" | "agreed" | "agrees" | "undertook" | "committed" => &mut m.intent,
+            _ => continue,
+        };
+        slot.get_or_insert(i);
     }
     // "will be disbanded": passive future; "set to" etc. need the "to".
-    if m.future && !(from..trigger).any(|i| matches!(tokens[i].norm.as_str(), "will" | "'ll" | "shall" | "to")) {
-        m.future = false;
+    if m.future.is_some() && !(from..trigger).any(|i| matches!(tokens[i].norm.as_str(), "will" | "'ll" | "shall" | "to")) {
+        m.future = None;
     }
     if noun {
-        let ahead: Vec<&str> = tokens.iter().skip(trigger + 1).take(14).take_while(|t| !t.is_clause_break()).map(|t| t.norm.as_str()).collect();
-        let has = |w: &str| ahead.contains(&w);
-        if has("will") || has("'ll") || (has("to") && (has("due") || has("scheduled") || has("set") || has("expected") || has("planned"))) {
-            m.future = true;
+        let ahead = tokens.iter().enumerate().skip(trigger + 1).take(14).take_while(|(_, t)| !t.is_clause_break());
+        let ahead: Vec<(usize, &str)> = ahead.map(|(i, t)| (i, t.norm.as_str())).collect();
+        let at = |w: &str| ahead.iter().find(|(_, n)| *n == w).map(|(i, _)| *i);
+        let scheduled = ["due", "scheduled", "set", "expected", "planned"].iter().find_map(|w| at(w));
+        if let Some(i) = at("will").or(at("'ll")).or(scheduled.filter(|_| at("to").is_some())) {
+            m.future.get_or_insert(i);
         }
-        if has("would") || has("could") || has("might") || has("may") {
-            m.hypothetical = true;
+        if let Some(i) = at("would").or(at("could")).or(at("might")).or(at("may")) {
+            m.hypothetical.get_or_insert(i);
         }
     }
     m
@@ -226,7 +227,10 @@ pub(crate) fn attribution(tokens: &[Token], mentions: &[Mention], ctx: &StoryCon
         }
     }
     let v = tokens.iter().position(|t| REPORTING.contains(&t.norm.as_str()))?;
-    let before = mentions.iter().rev().find(|m| m.end <= v && v - m.end <= 6);
+    // “…,” Ruben Vardanyan, a former official, told Reuters: the first name after the quote speaks.
+    let quote_end = tokens[..v].iter().rposition(|t| t.norm == "\"");
+    let after_quote = quote_end.and_then(|q| mentions.iter().find(|m| m.start > q && m.end <= v && m.kind != crate::mentions::MentionKind::Pronoun));
+    let before = after_quote.or_else(|| mentions.iter().rev().find(|m| m.end <= v && v - m.end <= 6));
     let after = mentions.iter().find(|m| m.start > v && m.start <= v + 2);
     let pronoun_subject = v > 0 && matches!(tokens[v - 1].norm.as_str(), "he" | "she");
     let chosen = before.or(after);
@@ -275,13 +279,13 @@ mod tests {
             let i = toks.iter().position(|t| t.norm == w).unwrap();
             detect_modes(&toks, i, false)
         };
-        assert!(t("Forces will be disbanded", "disbanded").future);
-        assert!(t("The result might trigger upheaval", "trigger").hypothetical);
-        assert!(t("Troops did not attack", "attack").negation);
-        assert!(!t("Troops attacked", "attacked").negation);
-        assert!(t("talks are due to begin on Thursday", "begin").future);
+        assert!(t("Forces will be disbanded", "disbanded").future.is_some());
+        assert!(t("The result might trigger upheaval", "trigger").hypothetical.is_some());
+        assert_eq!(t("Troops did not attack", "attack").negation, Some(3));
+        assert!(t("Troops attacked", "attacked").negation.is_none());
+        assert!(t("talks are due to begin on Thursday", "begin").future.is_some());
         let toks = tokenize("Talks are due to begin on Thursday", 0, 34);
-        assert!(detect_modes(&toks, 0, true).future);
+        assert!(detect_modes(&toks, 0, true).future.is_some());
     }
 
     #[test]

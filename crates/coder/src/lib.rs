@@ -163,12 +163,12 @@ impl Coder {
             let (date_str, precision, date_source, date_text, date_span) = match date {
                 Some(d) => {
                     // "due to begin on Thursday": a future event's weekday lies ahead.
-                    let date = if modes.future && d.weekday && d.date <= published { d.date + chrono::Duration::days(7) } else { d.date };
+                    let date = if modes.future.is_some() && d.weekday && d.date <= published { d.date + chrono::Duration::days(7) } else { d.date };
                     (date.to_string(), d.precision, "text", Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()), Some(span(d.start, d.end)))
                 }
                 None => (published.to_string(), Precision::Day, "publication", None, None),
             };
-            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60 && !modes.future);
+            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60 && modes.future.is_none());
             let (event_type, mode_list) = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
             if matches!(info.plover_event.as_str(), "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE") {
                 embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
@@ -187,6 +187,11 @@ impl Coder {
             }
             if let Some(ds) = date_span {
                 evidence.insert("date".to_string(), ds);
+            }
+            for (cue, name) in [(modes.negation, "negation"), (modes.future, "future"), (modes.hypothetical, "hypothetical"), (modes.intent, "intent")] {
+                if let Some(i) = cue.filter(|_| mode_list.iter().any(|m| m == name) || (name == "intent" && event_type == "AGREE")) {
+                    evidence.insert(format!("mode.{name}"), span(i, i + 1));
+                }
             }
             let mut size = None;
             let mut size_qualifier = BTreeMap::new();
@@ -314,18 +319,19 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, 
     let mut event = event.to_string();
     let mut mode = mode.to_string();
     let cooperative = matches!(event.as_str(), "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE");
-    if modes.intent && cooperative && !modes.negation {
+    let (future, hypothetical) = (modes.future.is_some(), modes.hypothetical.is_some());
+    if modes.intent.is_some() && cooperative && modes.negation.is_none() {
         // An offer or promise to cooperate is itself the event: AGREE (CAMEO 03).
         return ("AGREE".into(), Vec::new());
     }
-    if modes.future || modes.hypothetical {
+    if future || hypothetical {
         match event.as_str() {
-            "ASSAULT" | "COERCE" if modes.hypothetical || modes.future => {
+            "ASSAULT" | "COERCE" => {
                 event = "THREATEN".into();
                 mode = "violence".into();
             }
-            "RETREAT" if modes.future => event = "CONCEDE".into(),
-            "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" if modes.future => {
+            "RETREAT" if future => event = "CONCEDE".into(),
+            "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" if future => {
                 event = "AGREE".into();
                 mode.clear();
             }
@@ -336,7 +342,7 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, 
     if !mode.is_empty() {
         list.push(mode);
     }
-    for (on, name) in [(modes.negation, "negation"), (modes.future, "future"), (modes.hypothetical, "hypothetical"), (historical, "historical")] {
+    for (on, name) in [(modes.negation.is_some(), "negation"), (future, "future"), (hypothetical, "hypothetical"), (historical, "historical")] {
         if on {
             list.push(name.to_string());
         }
