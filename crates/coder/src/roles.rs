@@ -110,6 +110,27 @@ fn is_passive(tokens: &[Token], trigger: usize) -> bool {
         && !t.norm.ends_with("ing")
 }
 
+/// "Egypt and Qatar", "Israel, Jordan and Egypt": the mentions coordinated with `m`, in order.
+fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention) -> Vec<Mention> {
+    let joins = |a: usize, b: usize| {
+        let between = &tokens[a..b];
+        matches!(between.iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().as_slice(), ["and"] | [","] | [",", "and"] | ["or"])
+    };
+    let Some(pos) = mentions.iter().position(|x| x.start == m.start) else { return vec![m.clone()] };
+    let mut first = pos;
+    while first > 0 && mentions[first - 1].end < mentions[first].start && joins(mentions[first - 1].end, mentions[first].start) && mentions[first - 1].has_code() {
+        first -= 1;
+    }
+    let mut last = pos;
+    while last + 1 < mentions.len() && mentions[last].end < mentions[last + 1].start && joins(mentions[last].end, mentions[last + 1].start) && mentions[last + 1].has_code() {
+        last += 1;
+    }
+    let mut out: Vec<Mention> = mentions[first..=last].to_vec();
+    // The chosen mention keeps what role assignment gave it (a lent sector, say).
+    out[pos - first] = m.clone();
+    out
+}
+
 /// Assigns actor and recipient for one event match.
 pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, tokens: &[Token], mentions: &[Mention]) -> Roles {
     let trigger = m.tokens[0];
@@ -133,20 +154,18 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
         };
         if let Some(a) = actor {
-            roles.actor.push(a);
+            roles.actor = coordinated(tokens, mentions, &a);
         }
         let recipient = slot_mention.or_else(|| match kind {
             PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None),
             PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS)),
         });
         if let Some(r) = recipient {
-            roles.recipient.push(r.clone());
+            roles.recipient = coordinated(tokens, mentions, r);
         }
     }
-    if let (Some(a), Some(r)) = (roles.actor.first(), roles.recipient.first()) {
-        if a.start == r.start || (a.entity.code == r.entity.code && a.entity.sector == r.entity.sector) {
-            roles.recipient.clear();
-        }
-    }
+    // Nobody acts on themselves: drop recipients that repeat an actor.
+    let actors = roles.actor.clone();
+    roles.recipient.retain(|r| !actors.iter().any(|a| a.start == r.start || (a.entity.code == r.entity.code && a.entity.sector == r.entity.sector)));
     roles
 }

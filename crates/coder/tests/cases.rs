@@ -25,7 +25,7 @@ const CASES: &[Case] = &[
     Case { text: "Israel did not attack Lebanon, the army said.", published: "2024-03-06", event: "ASSAULT", actor: "ISR", recipient: "LBN", mode: "negation", date: "" },
     Case { text: "Armenia accused Azerbaijan of shelling border villages.", published: "2023-09-20", event: "ACCUSE", actor: "ARM", recipient: "AZE", mode: "", date: "" },
     Case { text: "Police arrested dozens of protesters in Tbilisi on Sunday.", published: "2024-05-01", event: "COERCE", actor: "COP", recipient: "CVL", mode: "arrest", date: "2024-04-28" },
-    Case { text: "The European Union imposed new sanctions on Iran yesterday.", published: "2022-10-20", event: "SANCTION", actor: "EUR", recipient: "IRN", mode: "", date: "2022-10-19" },
+    Case { text: "The European Union imposed new sanctions on Iran yesterday.", published: "2022-10-20", event: "COERCE", actor: "EUR", recipient: "IRN", mode: "", date: "2022-10-19" },
     Case { text: "Russia could invade Moldova, officials warned.", published: "2024-01-10", event: "THREATEN", actor: "RUS", recipient: "MDA", mode: "hypothetical", date: "" },
     Case { text: "The Kremlin rejected the criticism on Wednesday.", published: "2023-09-20", event: "REJECT", actor: "RUS GOV", recipient: "", mode: "", date: "2023-09-20" },
     Case { text: "Baku's army smashed through separatist lines.", published: "2023-09-20", event: "ASSAULT", actor: "AZE MIL", recipient: "", mode: "", date: "" },
