@@ -101,13 +101,22 @@ fn with_bare_sector(tokens: &[Token], subject: &Mention, mentions: &[Mention], t
     s
 }
 
+/// Past participles that do not end in -ed/-en.
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "held", "hit", "shot", "struck", "fought", "caught", "met", "led", "sent", "built", "bought", "brought", "kept", "left",
+    "lost", "put", "set", "shut", "spread", "cut", "hurt", "bound", "found", "won", "told", "sold", "sought", "taught", "fled",
+    "slain", "dealt", "meant", "paid", "laid", "said", "heard", "made", "read", "quit", "upheld", "withheld", "overthrown",
+];
+
 fn is_passive(tokens: &[Token], trigger: usize) -> bool {
-    let t = &tokens[trigger];
-    let participle = t.norm.ends_with("ed") || t.norm.ends_with("en") || !t.norm.ends_with('s') && t.norm.len() > 2 && !t.norm.ends_with("ing");
+    let n = tokens[trigger].norm.as_str();
+    let participle = n.ends_with("ed") || n.ends_with("en") || n.ends_with("wn") || n.ends_with("ne") || IRREGULAR_PARTICIPLES.contains(&n);
     participle
-        && (1..=4).any(|k| trigger >= k && BE.contains(&tokens[trigger - k].norm.as_str()) && tokens[trigger - k + 1..trigger].iter().all(|t| !t.is_clause_break()))
-        && tokens.get(trigger + 1).is_some_and(|n| !matches!(n.norm.as_str(), "to"))
-        && !t.norm.ends_with("ing")
+        && (1..=4).any(|k| {
+            trigger >= k
+                && BE.contains(&tokens[trigger - k].norm.as_str())
+                && tokens[trigger - k + 1..trigger].iter().all(|t| !t.is_clause_break() && t.norm != "to")
+        })
 }
 
 /// "Egypt and Qatar", "Israel, Jordan and Egypt": the mentions coordinated with `m`, in order.

@@ -56,8 +56,10 @@ impl LexiconBuilder {
         b
     }
 
-    /// Adds a file; its kind follows from its path (`actors/people.txt`, `events/19-fight.txt`,
-    /// `codes/cameo.tsv`), or from the file name when it lives elsewhere.
+    /// Adds a file; its kind follows from its name's first word (`countries`, `organizations`,
+    /// `people`, `sectors`, `disputed`: `people-heads.txt` holds people) or, for event patterns,
+    /// from an `events/` folder or a `.events.txt` ending; `cameo.tsv` and `plover_scale.tsv` are
+    /// the code tables.
     pub fn add_file(&mut self, path: &str, text: String) -> &mut Self {
         self.files.push((path.to_string(), text));
         self
@@ -77,15 +79,17 @@ impl LexiconBuilder {
         let mut events = events::EventBuilder::default();
         for (path, text) in &self.files {
             let name = path.rsplit('/').next().unwrap_or(path);
-            match name {
-                "countries.txt" => actors.parse_countries(path, text, &mut errors),
-                "organizations.txt" => actors.parse_organizations(path, text, &mut errors),
-                "people.txt" => actors.parse_people(path, text, &mut errors),
-                "sectors.txt" => actors.parse_sectors(path, text, &mut errors),
-                "disputed.txt" => actors.parse_disputed(path, text, &mut errors),
-                _ if path.contains("events/") && name.ends_with(".txt") => {
-                    events.parse(path, text, &codes, &mut errors)
-                }
+            if !name.ends_with(".txt") {
+                continue;
+            }
+            // The kind follows from the name's first word: `people.txt`, `people-heads.txt`, …
+            match name.split(['.', '-', '_']).next().unwrap_or("") {
+                _ if path.contains("events/") || name.ends_with(".events.txt") => events.parse(path, text, &codes, &mut errors),
+                "countries" => actors.parse_countries(path, text, &mut errors),
+                "organizations" => actors.parse_organizations(path, text, &mut errors),
+                "people" => actors.parse_people(path, text, &mut errors),
+                "sectors" => actors.parse_sectors(path, text, &mut errors),
+                "disputed" => actors.parse_disputed(path, text, &mut errors),
                 _ => {}
             }
         }
