@@ -81,9 +81,12 @@ fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_e
     candidates.iter().find(|m| m.has_code()).or(candidates.first()).copied()
 }
 
-/// "by X" right after the trigger.
-fn by_phrase<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize) -> Option<&'m Mention> {
-    let by = (after + 1..tokens.len().min(after + 4)).find(|&i| tokens[i].norm == "by")?;
+/// "by X" right after the trigger (or inside the matched words: "attacked by X with machetes").
+fn by_phrase<'m>(tokens: &[Token], mentions: &'m [Mention], trigger: usize, last: usize) -> Option<&'m Mention> {
+    let by = (trigger + 1..tokens.len().min(last + 4)).find(|&i| tokens[i].norm == "by" || tokens[i].is_clause_break())?;
+    if tokens[by].norm != "by" {
+        return None;
+    }
     mentions.iter().find(|m| m.start > by && m.start <= by + 3)
 }
 
@@ -111,7 +114,10 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
 fn is_passive(tokens: &[Token], trigger: usize) -> bool {
     let n = tokens[trigger].norm.as_str();
     let participle = n.ends_with("ed") || n.ends_with("en") || n.ends_with("wn") || n.ends_with("ne") || IRREGULAR_PARTICIPLES.contains(&n);
+    // "engaged in", "involved in": adjectival, not passive.
+    let adjectival = tokens.get(trigger + 1).is_some_and(|t| t.norm == "in");
     participle
+        && !adjectival
         && (1..=4).any(|k| {
             trigger >= k
                 && BE.contains(&tokens[trigger - k].norm.as_str())
@@ -140,6 +146,37 @@ fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention) -> Vec<Menti
     out
 }
 
+/// A bare group takes the country of a place right after it ("demonstrators in Baghdad",
+/// "opposition groups in Zimbabwe", "refugees from Syria").
+fn locate_group(tokens: &[Token], mentions: &[Mention], m: &mut Mention) {
+    if m.has_code() || m.kind != MentionKind::Group {
+        return;
+    }
+    let mut i = m.end;
+    if !tokens.get(i).is_some_and(|t| matches!(t.norm.as_str(), "in" | "of" | "from")) {
+        return;
+    }
+    i += 1;
+    if tokens.get(i).is_some_and(|t| t.norm == "the") {
+        i += 1;
+    }
+    if let Some(place) = mentions.iter().find(|x| x.start == i && x.has_code() && x.kind == MentionKind::State) {
+        m.entity.code = place.entity.code.clone();
+    }
+}
+
+/// The last resort for a group with no country: the sentence's first state or capital that is
+/// not already the other side ("President … in Algiers", "elders … the Nigerian Interior Ministry").
+fn sentence_country(mentions: &[Mention], m: &mut Mention, other: &[Mention]) {
+    if m.has_code() || !matches!(m.kind, MentionKind::Group) {
+        return;
+    }
+    let taken = |c: &str| other.iter().any(|o| o.entity.code == c);
+    if let Some(s) = mentions.iter().find(|x| x.kind == MentionKind::State && x.has_code() && !taken(&x.entity.code)) {
+        m.entity.code = s.entity.code.clone();
+    }
+}
+
 /// Assigns actor and recipient for one event match.
 pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, tokens: &[Token], mentions: &[Mention]) -> Roles {
     let trigger = m.tokens[0];
@@ -147,7 +184,7 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
     let mut roles = Roles::default();
     let slot_mention = m.recipient_slot.and_then(|(a, b)| mentions.iter().find(|x| x.start >= a && x.start < b));
     if kind == PatternKind::Verb && is_passive(tokens, trigger) {
-        if let Some(a) = by_phrase(tokens, mentions, last) {
+        if let Some(a) = by_phrase(tokens, mentions, trigger, last) {
             roles.actor.push(a.clone());
         }
         if let Some(r) = subject(tokens, mentions, trigger, None) {
@@ -155,14 +192,15 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
         }
     } else {
         let actor = match kind {
-            PatternKind::Noun => by_phrase(tokens, mentions, last)
+            PatternKind::Noun => by_phrase(tokens, mentions, trigger, last)
                 .or_else(|| mentions.iter().find(|x| x.end + 1 == trigger && tokens[x.end].norm == "'s"))
                 .or_else(|| mentions.iter().find(|x| x.end == trigger && x.kind != MentionKind::Pronoun))
                 .cloned()
                 .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot)),
             PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
         };
-        if let Some(a) = actor {
+        if let Some(mut a) = actor {
+            locate_group(tokens, mentions, &mut a);
             roles.actor = coordinated(tokens, mentions, &a);
         }
         let recipient = slot_mention.or_else(|| match kind {
@@ -170,8 +208,13 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS)),
         });
         if let Some(r) = recipient {
-            roles.recipient = coordinated(tokens, mentions, r);
+            let mut r = r.clone();
+            locate_group(tokens, mentions, &mut r);
+            roles.recipient = coordinated(tokens, mentions, &r);
         }
+    }
+    if let Some(a) = roles.actor.first_mut() {
+        sentence_country(mentions, a, &roles.recipient);
     }
     // Nobody acts on themselves: drop recipients that repeat an actor.
     let actors = roles.actor.clone();
