@@ -13,6 +13,12 @@ pub(crate) struct Modes {
     pub hypothetical: Option<usize>,
     /// "willing to", "ready to", "pledged to", "offered to": an intention, which PLOVER codes AGREE.
     pub intent: Option<usize>,
+    /// "must": a demand on the subject.
+    pub obligation: Option<usize>,
+    /// "refused to", "declined to", "failed to".
+    pub refusal: Option<usize>,
+    /// "unless": a conditional, which makes a conflict act a threat.
+    pub condition: Option<usize>,
 }
 
 /// Looks back from the trigger (same clause, six words at most) for negation and modality; a noun
@@ -31,6 +37,8 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Mode
             "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly" | "likely" | "unless" => &mut m.hypothetical,
             "willing" | "ready" | "prepared" | "offered" | "offers" | "offer" | "pledged" | "pledges" | "promised" | "promises" | "vowed"
             | "vows" | "intends" | "intend" | "agreed" | "agrees" | "undertook" | "committed" => &mut m.intent,
+            "must" => &mut m.obligation,
+            "refused" | "refuses" | "refuse" | "declined" | "declines" | "decline" | "failed" | "fails" | "fail" | "unwilling" => &mut m.refusal,
             _ => continue,
         };
         slot.get_or_insert(i);
@@ -50,6 +58,9 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Mode
         if let Some(i) = at("would").or(at("could")).or(at("might")).or(at("may")) {
             m.hypothetical.get_or_insert(i);
         }
+    }
+    if let Some(i) = tokens.iter().skip(trigger + 1).take(20).position(|t| t.norm == "unless") {
+        m.condition = Some(trigger + 1 + i);
     }
     m
 }

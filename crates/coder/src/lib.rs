@@ -169,7 +169,18 @@ impl Coder {
                 None => (published.to_string(), Precision::Day, "publication", None, None),
             };
             let historical = date.is_some_and(|d| (published - d.date).num_days() > 60 && modes.future.is_none());
-            let (event_type, mode_list) = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
+            let reduced = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
+            let (event_type, mode_list) = (reduced.event.clone(), reduced.modes.clone());
+            let mut roles = roles;
+            if reduced.demand {
+                // "X said Y must …": X demands of Y.
+                roles.recipient = std::mem::take(&mut roles.actor);
+                if let Some((e, Some((a, b)))) = speaker.as_ref().and_then(|s| s.entity.clone().map(|e| (e, s.span))) {
+                    roles.actor = vec![Mention::from_entity(e, a, b)];
+                }
+            }
+            let cameo_code = reduced.cameo.map_or_else(|| info.cameo.clone(), String::from);
+            let goldstein = reduced.cameo.and_then(|c| self.lexicon.codes.get(c)).map_or(info.goldstein, |c| c.goldstein);
             if matches!(info.plover_event.as_str(), "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE") {
                 embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
             }
@@ -188,8 +199,18 @@ impl Coder {
             if let Some(ds) = date_span {
                 evidence.insert("date".to_string(), ds);
             }
-            for (cue, name) in [(modes.negation, "negation"), (modes.future, "future"), (modes.hypothetical, "hypothetical"), (modes.intent, "intent")] {
-                if let Some(i) = cue.filter(|_| mode_list.iter().any(|m| m == name) || (name == "intent" && event_type == "AGREE")) {
+            let cues = [
+                (modes.negation, "negation"),
+                (modes.future, "future"),
+                (modes.hypothetical, "hypothetical"),
+                (modes.intent, "intent"),
+                (modes.obligation, "obligation"),
+                (modes.refusal, "refusal"),
+                (modes.condition, "condition"),
+            ];
+            for (cue, name) in cues {
+                let explains = mode_list.iter().any(|m| m == name) || reduced.cameo.is_some() && matches!(name, "intent" | "obligation" | "refusal" | "condition");
+                if let Some(i) = cue.filter(|_| explains) {
                     evidence.insert(format!("mode.{name}"), span(i, i + 1));
                 }
             }
@@ -247,10 +268,10 @@ impl Coder {
                 coder: concat!("eventwire ", env!("CARGO_PKG_VERSION")).to_string(),
                 coded_date: self.coded_date.clone(),
                 ew: Extensions {
-                    cameo: info.cameo.clone(),
+                    cameo: cameo_code,
                     cameo_actor: roles.actor.first().map(Mention::cameo).unwrap_or_default(),
                     cameo_recipient: roles.recipient.first().map(Mention::cameo).unwrap_or_default(),
-                    goldstein: info.goldstein,
+                    goldstein,
                     attribution,
                     size_qualifier,
                     date_precision: precision.as_str().to_string(),
@@ -314,26 +335,57 @@ fn complement_end(tokens: &[eventwire_text::Token], after: usize) -> Option<usiz
     seen_link.then_some(i)
 }
 
-/// Applies PLOVER's reductions and adds auxiliary modes.
-fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, Vec<String>) {
+/// What PLOVER's reductions made of a pattern's event.
+struct Reduced {
+    event: String,
+    modes: Vec<String>,
+    /// The CAMEO code that now fits ("030" for an offer, "100" for a demand …), if it changed.
+    cameo: Option<&'static str>,
+    /// "X said Y must …": the speaker demands, Y is the recipient.
+    demand: bool,
+}
+
+/// Applies PLOVER's reductions and adds auxiliary modes: an offer to cooperate is AGREE; a
+/// refusal to cooperate REJECT; "must" a demand (REQUEST); a future or conditional conflict act a
+/// threat (THREATEN); future RETREAT is CONCEDE; future CONSULT/SUPPORT/COOPERATE/AID is AGREE.
+fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> Reduced {
     let mut event = event.to_string();
     let mut mode = mode.to_string();
-    let cooperative = matches!(event.as_str(), "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE");
-    let (future, hypothetical) = (modes.future.is_some(), modes.hypothetical.is_some());
-    if modes.intent.is_some() && cooperative && modes.negation.is_none() {
-        // An offer or promise to cooperate is itself the event: AGREE (CAMEO 03).
-        return ("AGREE".into(), Vec::new());
-    }
-    if future || hypothetical {
+    let mut cameo = None;
+    let cooperative = matches!(event.as_str(), "AGREE" | "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE");
+    let material_conflict = matches!(event.as_str(), "ASSAULT" | "COERCE" | "SANCTION" | "PROTEST" | "MOBILIZE");
+    let (mut future, mut hypothetical) = (modes.future.is_some(), modes.hypothetical.is_some());
+    let mut negation = modes.negation.is_some();
+    if event.is_empty() {
+        // CAMEO 01 statements carry no PLOVER reductions.
+    } else if modes.obligation.is_some() && !negation {
+        event = "REQUEST".into();
+        mode.clear();
+        return Reduced { event, modes: Vec::new(), cameo: Some("100"), demand: true };
+    } else if cooperative && (modes.refusal.is_some() || (negation && (future || modes.intent.is_some()))) {
+        event = "REJECT".into();
+        mode.clear();
+        cameo = Some("120");
+        (future, hypothetical, negation) = (false, false, false);
+    } else if modes.intent.is_some() && cooperative && !negation {
+        return Reduced { event: "AGREE".into(), modes: Vec::new(), cameo: Some("030"), demand: false };
+    } else if material_conflict && !negation && (future || hypothetical || modes.intent.is_some() || modes.condition.is_some()) {
+        cameo = Some(if event == "ASSAULT" { "138" } else { "130" });
+        mode = match event.as_str() {
+            "ASSAULT" => "violence",
+            "COERCE" | "PROTEST" => "restrict",
+            "SANCTION" => "relations",
+            _ => "",
+        }
+        .into();
+        event = "THREATEN".into();
+    } else if future {
         match event.as_str() {
-            "ASSAULT" | "COERCE" => {
-                event = "THREATEN".into();
-                mode = "violence".into();
-            }
-            "RETREAT" if future => event = "CONCEDE".into(),
-            "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" if future => {
+            "RETREAT" => event = "CONCEDE".into(),
+            "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" => {
                 event = "AGREE".into();
                 mode.clear();
+                cameo = Some("030");
             }
             _ => {}
         }
@@ -342,12 +394,12 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> (String, 
     if !mode.is_empty() {
         list.push(mode);
     }
-    for (on, name) in [(modes.negation.is_some(), "negation"), (future, "future"), (hypothetical, "hypothetical"), (historical, "historical")] {
+    for (on, name) in [(negation, "negation"), (future, "future"), (hypothetical, "hypothetical"), (historical, "historical")] {
         if on {
             list.push(name.to_string());
         }
     }
-    (event, list)
+    Reduced { event, modes: list, cameo, demand: false }
 }
 
 /// One (date, actor, recipient, event, mode) per story; later mentions go to `ew.also_in`.

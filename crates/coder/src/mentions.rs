@@ -48,6 +48,11 @@ impl Mention {
         format!("{}{}", self.entity.code, sector)
     }
 
+    /// A mention made from an entity found elsewhere (the speaker of a demand).
+    pub fn from_entity(entity: Entity, start: usize, end: usize) -> Self {
+        Mention { start, end, entity, cameo_code: String::new(), kind: MentionKind::State, plural: false }
+    }
+
     /// True when the mention has a country or organisation code.
     pub fn has_code(&self) -> bool {
         !self.entity.code.is_empty()
