@@ -141,15 +141,26 @@ impl EventMatcher {
                     at = q;
                 }
                 Elem::Word { alts, adjacent } => {
+                    // The gap counts words only: "$2 million" or "120,000" do not use it up.
                     let gap = if *adjacent { 0 } else if slot_open.is_some() { MAX_RECIPIENT_GAP } else { MAX_GAP };
                     let mut hit = None;
-                    for q in at + 1..tokens.len().min(at + 2 + gap) {
+                    let mut words = 0;
+                    for q in at + 1..tokens.len().min(at + 2 + 2 * gap + 2) {
                         if ids[q].iter().any(|id| alts.contains(id)) {
                             hit = Some(q);
                             break;
                         }
                         if tokens[q].is_clause_break() || tokens[q].norm == "." {
                             break;
+                        }
+                        if *adjacent {
+                            break;
+                        }
+                        if tokens[q].kind == TokenKind::Word {
+                            words += 1;
+                            if words > gap {
+                                break;
+                            }
                         }
                     }
                     let q = hit?;
