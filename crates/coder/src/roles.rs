@@ -26,9 +26,19 @@ const QUANTITY: &[&str] = &[
 const NOUN_TARGET_PREPS: &[&str] = &["on", "against", "with", "to", "between", "toward", "towards", "at", "targeting", "for", "into", "from"];
 
 fn preceded_by_preposition(tokens: &[Token], m: &Mention) -> bool {
-    if m.start == 0 || !PREPOSITIONS.contains(&tokens[m.start - 1].norm.as_str()) {
+    // "with Iran and Turkey": the second member shares the first one's preposition.
+    let mut start = m.start;
+    while start >= 2 && matches!(tokens[start - 1].norm.as_str(), "and" | "or" | ",") && tokens[start - 2].capitalized {
+        let mut k = start - 2;
+        while k > 0 && tokens[k - 1].capitalized && tokens[k - 1].kind == eventwire_text::TokenKind::Word {
+            k -= 1;
+        }
+        start = k;
+    }
+    if start == 0 || !PREPOSITIONS.contains(&tokens[start - 1].norm.as_str()) {
         return false;
     }
+    let m = &Mention { start, ..m.clone() };
     let of_quantity = tokens[m.start - 1].norm == "of" && m.start >= 2 && QUANTITY.contains(&tokens[m.start - 2].norm.as_str());
     !of_quantity
 }
@@ -111,11 +121,18 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "slain", "dealt", "meant", "paid", "laid", "said", "heard", "made", "read", "quit", "upheld", "withheld", "overthrown",
 ];
 
+/// Participles that are adjectives after "be": "Israel is opposed to …".
+const ADJECTIVAL: &[&str] = &[
+    "opposed", "committed", "engaged", "involved", "determined", "prepared", "interested", "concerned", "worried", "pleased",
+    "satisfied", "disappointed", "resolved", "dedicated", "devoted", "used", "supposed", "ready", "willing", "poised",
+];
+
 fn is_passive(tokens: &[Token], trigger: usize) -> bool {
     let n = tokens[trigger].norm.as_str();
     let participle = n.ends_with("ed") || n.ends_with("en") || n.ends_with("wn") || n.ends_with("ne") || IRREGULAR_PARTICIPLES.contains(&n);
-    // "engaged in", "involved in": adjectival, not passive.
-    let adjectival = tokens.get(trigger + 1).is_some_and(|t| t.norm == "in");
+    // "engaged in", "opposed to", "committed to": adjectival, not passive.
+    let adjectival = tokens.get(trigger + 1).is_some_and(|t| t.norm == "in")
+        || (ADJECTIVAL.contains(&n) && tokens.get(trigger + 1).is_some_and(|t| matches!(t.norm.as_str(), "to" | "with" | "about" | "by")));
     participle
         && !adjectival
         && (1..=4).any(|k| {
@@ -195,6 +212,8 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             PatternKind::Noun => by_phrase(tokens, mentions, trigger, last)
                 .or_else(|| mentions.iter().find(|x| x.end + 1 == trigger && tokens[x.end].norm == "'s"))
                 .or_else(|| mentions.iter().find(|x| x.end == trigger && x.kind != MentionKind::Pronoun))
+                // An agent noun is its own actor: "Palestinian suicide bombers".
+                .or_else(|| mentions.iter().find(|x| x.start <= trigger && trigger < x.end && x.has_code()))
                 .cloned()
                 .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot)),
             PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
