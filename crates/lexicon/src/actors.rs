@@ -235,6 +235,23 @@ impl ActorBuilder {
         }
     }
 
+    /// The common start of an actor line: the field count, `CODE [SECTOR …]` and the names.
+    fn head<'a>(file: &str, n: usize, f: &[&'a str], count: usize, form: &str, errors: &mut Vec<LexiconError>) -> Option<(String, String, Vec<&'a str>)> {
+        if !expect_fields(file, n, f, count, count, form, errors) {
+            return None;
+        }
+        let (code, sector) = code_and_sector(f[0]);
+        if Self::bad_code(file, n, &code, errors) {
+            return None;
+        }
+        let names = list(f[1]);
+        if names.is_empty() {
+            errors.push(LexiconError { file: file.into(), line: n, reason: "no name in the second field".into() });
+            return None;
+        }
+        Some((code, sector, names))
+    }
+
     fn bad_code(file: &str, line: usize, code: &str, errors: &mut Vec<LexiconError>) -> bool {
         if valid_code(code) {
             return false;
@@ -245,14 +262,8 @@ impl ActorBuilder {
 
     pub(crate) fn parse_countries(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            if !expect_fields(file, n, &f, 5, 5, "CODE | names | demonyms | seats | QID", errors) || Self::bad_code(file, n, f[0], errors) {
-                continue;
-            }
-            let names = list(f[1]);
-            let Some(canonical) = names.first().copied() else {
-                errors.push(LexiconError { file: file.into(), line: n, reason: "no name".into() });
-                continue;
-            };
+            let Some((_, _, names)) = Self::head(file, n, &f, 5, "CODE | names | demonyms | seats | QID", errors) else { continue };
+            let canonical = names[0];
             let id = format!("{file}:{n}");
             let qid = opt(f[4]);
             let state = self.add(entry(id.clone(), ActorKind::State, f[0], "", f[0], canonical, qid));
@@ -275,15 +286,8 @@ impl ActorBuilder {
 
     pub(crate) fn parse_organizations(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            if !expect_fields(file, n, &f, 4, 4, "CODE SECTOR | names | CAMEO code | QID", errors) {
-                continue;
-            }
-            let (code, sector) = code_and_sector(f[0]);
-            if Self::bad_code(file, n, &code, errors) {
-                continue;
-            }
-            let names = list(f[1]);
-            let Some(canonical) = names.first().copied() else { continue };
+            let Some((code, sector, names)) = Self::head(file, n, &f, 4, "CODE SECTOR | names | CAMEO code | QID", errors) else { continue };
+            let canonical = names[0];
             let cameo = opt(f[2]).map_or_else(|| format!("{code}{}", sector.replace(' ', "")), String::from);
             let e = self.add(entry(format!("{file}:{n}"), ActorKind::Organization, &code, &sector, &cameo, canonical, opt(f[3])));
             for name in names {
@@ -294,13 +298,7 @@ impl ActorBuilder {
 
     pub(crate) fn parse_people(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            if !expect_fields(file, n, &f, 6, 6, "CODE SECTOR | names | from | to | office | QID", errors) {
-                continue;
-            }
-            let (code, sector) = code_and_sector(f[0]);
-            if Self::bad_code(file, n, &code, errors) {
-                continue;
-            }
+            let Some((code, sector, names)) = Self::head(file, n, &f, 6, "CODE SECTOR | names | from | to | office | QID", errors) else { continue };
             let from = match opt(f[2]) {
                 None => Some(0),
                 Some(d) => date_key(d, true),
@@ -313,8 +311,7 @@ impl ActorBuilder {
                 errors.push(LexiconError { file: file.into(), line: n, reason: format!("dates {:?} / {:?} are not YYYY, YYYY-MM or YYYY-MM-DD", f[2], f[3]) });
                 continue;
             };
-            let names = list(f[1]);
-            let Some(canonical) = names.first().copied() else { continue };
+            let canonical = names[0];
             let spell = Spell { code: code.clone(), sector: sector.clone(), from, to, office: f[4].to_string(), qid: opt(f[5]).map(String::from) };
             // One entry per person (by canonical name); spells accumulate.
             let idx = match self.people_by_name.get(canonical) {
@@ -351,15 +348,8 @@ impl ActorBuilder {
 
     pub(crate) fn parse_disputed(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            if !expect_fields(file, n, &f, 5, 5, "CLAIMANT SECTORS | names | kin demonyms | region names | QID", errors) {
-                continue;
-            }
-            let (code, sector) = code_and_sector(f[0]);
-            if Self::bad_code(file, n, &code, errors) {
-                continue;
-            }
-            let names = list(f[1]);
-            let Some(canonical) = names.first().copied() else { continue };
+            let Some((code, sector, names)) = Self::head(file, n, &f, 5, "CLAIMANT SECTORS | names | kin demonyms | region names | QID", errors) else { continue };
+            let canonical = names[0];
             let d = self.disputed.len();
             self.disputed.push(Disputed {
                 claimant: code.clone(),

@@ -1,0 +1,34 @@
+//! The figures issue 2 asks for, as floors: a change that makes the coder worse on the gold sets
+//! fails here. Reads ../shared (skips when absent).
+use eventwire_coder::Coder;
+use std::path::PathBuf;
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent", p.display());
+        None
+    }
+}
+
+#[test]
+fn plover_gsr_event_type_and_actors() {
+    let Some(path) = shared("corpora/plover/PLOVER_GSR_CAMEO.json") else { return };
+    let r = eventwire_eval::plover_gsr(&Coder::bundled(), &path).unwrap();
+    println!("{r}");
+    assert_eq!(r.get("records"), Some(322.0));
+    assert!(r.get("event_type_accuracy").unwrap() >= 0.70, "{r}");
+    assert!(r.get("actor_country_accuracy").unwrap() >= 0.70, "{r}");
+    assert!(r.get("recipient_country_accuracy").unwrap() >= 0.55, "{r}");
+}
+
+#[test]
+fn conflibert_penta_class_macro_f1() {
+    let Some(path) = shared("corpora/conflibert_cameo/cameo_class_train.tsv") else { return };
+    let r = eventwire_eval::conflibert(&Coder::bundled(), &path).unwrap();
+    println!("{r}");
+    assert_eq!(r.get("sentences"), Some(1349.0));
+    assert!(r.get("macro_f1").unwrap() >= 0.60, "{r}");
+}
