@@ -5,7 +5,7 @@ use eventwire_coder::Coder;
 use eventwire_model::{Article, Event};
 use eventwire_sinks::{CameoTsv, PloverJsonl, Sink};
 use rayon::prelude::*;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -33,6 +33,15 @@ enum Command {
     Eval {
         #[command(subcommand)]
         set: EvalSet,
+    },
+    /// Find and resolve place names: one JSON line per mention.
+    Geoparse {
+        /// Input files as for `code`.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// Publication date for plain-text input.
+        #[arg(long)]
+        published: Option<String>,
     },
     /// Measure coding speed over news text (sentences/s, MB/s, peak memory).
     Bench(bench::BenchArgs),
@@ -66,18 +75,31 @@ struct LexiconArgs {
     /// Treat any bad lexicon line as fatal.
     #[arg(long)]
     strict: bool,
+    /// A peer's dictionary set: `petrarch:PETR_config.ini` or `tabari:X.project`. Replaces
+    /// eventwire's lexicon (its code tables stay) unless `--extend` is given.
+    #[arg(long, value_name = "petrarch:CONFIG|tabari:PROJECT")]
+    dictionaries: Option<String>,
+    /// PETRARCH verb dictionaries (CAMEO.2.0.txt, PETR.Validate.verbs.txt).
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    verbs: Vec<String>,
+    /// PETRARCH actor dictionaries.
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    actors: Vec<String>,
+    /// PETRARCH agent dictionaries.
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    agents: Vec<String>,
+    /// PETRARCH discard lists.
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    discards: Vec<String>,
+    /// Add the peer dictionaries to eventwire's lexicon instead of replacing it.
+    #[arg(long)]
+    extend: bool,
 }
 
 impl LexiconArgs {
     /// The bundled lexicon plus the user's files; bad lines are reported (fatal with --strict).
     fn coder(&self) -> Result<Coder> {
-        let mut b = eventwire_lexicon::LexiconBuilder::bundled();
-        for f in &self.files {
-            let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
-            let path = if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() };
-            b.add_file(&path, text);
-        }
-        let (coder, problems) = Coder::from_builder(&b);
+        let (coder, problems) = Coder::from_builder(&self.builder()?);
         for p in &problems {
             eprintln!("eventwire: {p}");
         }
@@ -85,6 +107,49 @@ impl LexiconArgs {
             bail!("{} bad lexicon line(s) (--strict)", problems.len());
         }
         Ok(coder)
+    }
+}
+
+impl LexiconArgs {
+    /// The builder: bundled (or, with peer dictionaries and no `--extend`, only the code tables),
+    /// the user's lexicon files, then the peer dictionaries (their summary goes to stderr).
+    fn builder(&self) -> Result<eventwire_lexicon::LexiconBuilder> {
+        use eventwire_lexicon::petrarch::Dictionaries;
+        let peer_files = [("verbs", &self.verbs), ("actors", &self.actors), ("agents", &self.agents), ("discards", &self.discards)];
+        let mut peers: Option<(Dictionaries, Vec<eventwire_lexicon::LexiconError>)> = None;
+        if let Some(spec) = &self.dictionaries {
+            peers = Some(match spec.split_once(':') {
+                Some(("petrarch", f)) => eventwire_lexicon::petrarch::load_config(Path::new(f))?,
+                Some(("tabari", f)) => eventwire_lexicon::tabari::load_project(Path::new(f)).map(|(d, _, e)| (d, e))?,
+                _ => bail!("--dictionaries {spec:?}: expected petrarch:CONFIG.ini or tabari:X.project"),
+            });
+        }
+        for (kind, files) in peer_files {
+            for f in files {
+                let (d, errors) = peers.get_or_insert_with(Default::default);
+                d.load_file(kind, Path::new(f), errors)?;
+            }
+        }
+        let mut b = match (&peers, self.extend) {
+            (Some(_), false) => eventwire_lexicon::LexiconBuilder::codes_only(),
+            _ => eventwire_lexicon::LexiconBuilder::bundled(),
+        };
+        for f in &self.files {
+            let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
+            let path = if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() };
+            b.add_file(&path, text);
+        }
+        if let Some((d, errors)) = peers {
+            for e in &errors {
+                eprintln!("eventwire: {e}");
+            }
+            eprintln!("eventwire: loaded {d}{}", if errors.is_empty() { String::new() } else { format!("; {} unreadable line(s)", errors.len()) });
+            if self.strict && !errors.is_empty() {
+                bail!("{} bad dictionary line(s) (--strict)", errors.len());
+            }
+            b.add_dictionaries(d);
+        }
+        Ok(b)
     }
 }
 
@@ -110,6 +175,30 @@ enum EvalSet {
     PloverGsr { file: String },
     /// ConfliBERT CAMEO penta-class sentences (cameo_class_*.tsv).
     Conflibert { file: String },
+    /// PETRARCH unit-test records from raw text, with the PETR.Validate dictionaries beside them.
+    PetrarchSuite {
+        file: String,
+        /// PETRARCH2's recorded results (default: found under peers/petrarch2/outputs).
+        #[arg(long)]
+        petrarch2: Option<String>,
+    },
+    /// UniversalPetrarch's GSR (PETR2_GSR_validation.xml) with PETRARCH2's dictionaries.
+    PetrarchGsr {
+        file: String,
+        /// GigaWord.sample.PETR.xml: score only its records, with its text.
+        #[arg(long)]
+        text: Option<String>,
+        /// PETR_config.ini (default: ../config/PETR_config.ini beside the --text file).
+        #[arg(long)]
+        config: Option<String>,
+        /// PETRARCH2's recorded results (default: found under peers/petrarch2/outputs).
+        #[arg(long)]
+        petrarch2: Option<String>,
+    },
+    /// TABARI's validation records (the .project names dictionaries and Validate.text).
+    TabariSuite { project: String },
+    /// Geoparsing gold (LGL, TR-News, GeoVirus XML): detection and resolution.
+    Geo { file: String },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +207,7 @@ fn main() -> ExitCode {
         Command::Code(args) => code(args),
         Command::Lexicon { action, lexicon: files } => lexicon(action, &files),
         Command::Eval { set } => eval(set),
+        Command::Geoparse { inputs, published } => geoparse(&inputs, published.as_deref()),
         Command::Bench(args) => bench::run(args),
     };
     match result {
@@ -217,12 +307,7 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
 }
 
 fn lexicon(action: LexiconAction, files: &LexiconArgs) -> Result<ExitCode> {
-    let mut b = eventwire_lexicon::LexiconBuilder::bundled();
-    for f in &files.files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
-        b.add_file(&if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() }, text);
-    }
-    let (coder, problems) = Coder::from_builder(&b);
+    let (coder, problems) = Coder::from_builder(&files.builder()?);
     for p in &problems {
         eprintln!("{p}");
     }
@@ -253,7 +338,39 @@ fn eval(set: EvalSet) -> Result<ExitCode> {
     let report = match set {
         EvalSet::PloverGsr { file } => eventwire_eval::plover_gsr(&coder, Path::new(&file))?,
         EvalSet::Conflibert { file } => eventwire_eval::conflibert(&coder, Path::new(&file))?,
+        EvalSet::PetrarchSuite { file, petrarch2 } => eventwire_eval::suites::petrarch_suite(Path::new(&file), petrarch2.as_deref().map(Path::new))?,
+        EvalSet::PetrarchGsr { file, text, config, petrarch2 } => {
+            let config = config.map(std::path::PathBuf::from).or_else(|| text.as_ref().map(|t| Path::new(t).parent().unwrap_or(Path::new(".")).join("../config/PETR_config.ini")));
+            let config = config.context("give --config PETR_config.ini (or --text beside PETRARCH2's data/config)")?;
+            eventwire_eval::suites::petrarch_gsr(Path::new(&file), text.as_deref().map(Path::new), &config, petrarch2.as_deref().map(Path::new))?
+        }
+        EvalSet::TabariSuite { project } => eventwire_eval::suites::tabari_suite(Path::new(&project))?,
+        EvalSet::Geo { file } => eventwire_eval::geo::geo(Path::new(&file))?,
     };
     print!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn geoparse(inputs: &[String], published: Option<&str>) -> Result<ExitCode> {
+    let g = eventwire_resolve::geo::Gazetteer::bundled();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut bad = 0;
+    for input in inputs {
+        for item in read_input(input, published.or(Some("1970-01-01")))? {
+            let a = match item {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("eventwire: {e}");
+                    bad += 1;
+                    continue;
+                }
+            };
+            for m in eventwire_coder::geoparse(g, &a) {
+                serde_json::to_writer(&mut out, &m)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -18,7 +18,10 @@
 
 mod attributes;
 mod mentions;
+mod place;
 mod roles;
+
+pub use place::geoparse;
 
 use attributes::{attribution, detect_modes, find_sizes, Modes};
 use chrono::NaiveDate;
@@ -26,6 +29,7 @@ use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
 use eventwire_lexicon::PatternKind;
 use eventwire_resolve::dates::{find_dates, parse_published, DateMention, Precision};
+use eventwire_resolve::geo::{Found, Gazetteer};
 use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
 use mentions::{Mention, StoryContext};
 use std::collections::BTreeMap;
@@ -44,6 +48,14 @@ pub struct Coder {
     lexicon: Lexicon,
     lemmatizer: &'static Lemmatizer,
     coded_date: String,
+    gazetteer: Option<&'static Gazetteer>,
+}
+
+/// The article's places, for event locations.
+struct Places<'a> {
+    gazetteer: &'a Gazetteer,
+    found: Vec<Found>,
+    story: place::StoryPlaces,
 }
 
 /// What `eventwire lexicon check` found for one example sentence.
@@ -69,7 +81,13 @@ impl ExampleResult {
 impl Coder {
     /// A coder over a compiled lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
-        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new() }
+        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new(), gazetteer: Some(Gazetteer::bundled()) }
+    }
+
+    /// Turns event location on or off (on by default; off skips the gazetteer entirely).
+    pub fn with_locations(mut self, on: bool) -> Self {
+        self.gazetteer = on.then(Gazetteer::bundled);
+        self
     }
 
     /// The bundled lexicon; panics only if the shipped files are broken (a test guards this).
@@ -106,11 +124,16 @@ impl Coder {
         let date_key = published.format("%Y%m%d").to_string().parse::<u32>().unwrap_or(0);
         let mut ctx = StoryContext::new(&self.lexicon, &sentences, date_key);
         let unverified: Vec<bool> = sentences.iter().map(|s| attributes::says_unverified(&s.tokens)).collect();
+        let places = self.gazetteer.map(|g| {
+            let found = g.geoparse(&doc.text, &sentences, ctx.countries());
+            let story = place::StoryPlaces::new(g, &found);
+            Places { gazetteer: g, found, story }
+        });
         let mut events: Vec<Event> = Vec::new();
         for (k, sent) in sentences.iter().enumerate() {
             let next_unverified = unverified.get(k + 1).copied().unwrap_or(false) && sentences[k + 1].tokens.len() < 12;
             let verified = (unverified[k] || next_unverified).then_some(false);
-            let mut coded = self.code_sentence(article, &doc, &chars, sent, published, &mut ctx, verified);
+            let mut coded = self.code_sentence(article, &doc, &chars, (k, sent), published, &mut ctx, verified, places.as_ref());
             events.append(&mut coded);
         }
         Ok(dedup_story(events))
@@ -122,10 +145,11 @@ impl Coder {
         article: &Article,
         doc: &Document,
         chars: &CharIndex,
-        sent: &Sentence,
+        (sentence_index, sent): (usize, &Sentence),
         published: NaiveDate,
         ctx: &mut StoryContext,
         verified: Option<bool>,
+        places: Option<&Places>,
     ) -> Vec<Event> {
         let tokens = &sent.tokens;
         let ids: Vec<Vec<u32>> = tokens.iter().map(|t| self.lexicon.events.word_ids(self.lemmatizer, t)).collect();
@@ -243,6 +267,17 @@ impl Coder {
             let event_text: Vec<String> = m.tokens.iter().map(|&t| doc.text[tokens[t].start..tokens[t].end].to_string()).collect();
             let scale_mode = mode_list.first().map_or("-", String::as_str);
             let event_scale = if event_type.is_empty() { 0.0 } else { self.lexicon.codes.scale(&event_type, scale_mode) };
+            let (event_loc, location_reason) = match places {
+                Some(p) => {
+                    let actor_country = roles.actor.first().map(|a| a.entity.code.as_str());
+                    let (loc, reason, used) = place::event_location(p.gazetteer, &doc.text, &p.found, sentence_index, trigger, actor_country, &p.story);
+                    if let Some(f) = used.map(|k| &p.found[k]) {
+                        evidence.insert("event_loc".to_string(), [chars.char_of(f.start), chars.char_of(f.end)]);
+                    }
+                    (loc, Some(reason.to_string()))
+                }
+                None => (None, None),
+            };
             let ordinal = out.len() + 1;
             out.push(Event {
                 id: format!("{}-{}-{}", article.id, sent.seq, ordinal),
@@ -255,7 +290,7 @@ impl Coder {
                 event_text,
                 quad_code: if event_type.is_empty() { info.cameo_quad } else { plover_quad(&event_type) },
                 event_scale,
-                event_loc: None,
+                event_loc,
                 size,
                 text: doc.text[sent.start..sent.end].to_string(),
                 text_info: TextInfo { sequence: sent.seq, start: chars.char_of(sent.start), end: chars.char_of(sent.end) },
@@ -277,7 +312,7 @@ impl Coder {
                     date_precision: precision.as_str().to_string(),
                     date_source: date_source.to_string(),
                     date_text,
-                    location_reason: None,
+                    location_reason,
                     evidence,
                     article_id: article.id.clone(),
                     pattern_id: pattern.id.clone(),
@@ -309,7 +344,8 @@ impl Coder {
 /// opens the sentence ("On Wednesday, …").
 fn event_date<'d>(tokens: &[eventwire_text::Token], dates: &'d [DateMention], trigger: usize) -> Option<&'d DateMention> {
     let crosses = |d: &DateMention| {
-        let (a, b) = if d.end <= trigger { (d.end, trigger) } else { (trigger, d.start) };
+        // A trigger inside the date expression itself crosses nothing.
+        let (a, b) = if d.end <= trigger { (d.end, trigger) } else { (trigger, d.start.max(trigger)) };
         tokens[a..b].iter().any(|t| t.is_clause_break())
     };
     dates

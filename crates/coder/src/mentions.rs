@@ -69,6 +69,8 @@ pub(crate) struct StoryContext {
     last_person: Option<Mention>,
     last_group: Option<Mention>,
     last_state: Option<Mention>,
+    /// Country codes of the story's actors (context for place names).
+    countries: Vec<String>,
 }
 
 const PREPOSITION_OF: &str = "of";
@@ -77,9 +79,14 @@ impl StoryContext {
     /// Scans the story once for disputed entities and their regions.
     pub fn new(lex: &Lexicon, sentences: &[Sentence], date: u32) -> Self {
         let mut disputed = Vec::new();
+        let mut countries: Vec<String> = Vec::new();
         for s in sentences {
             for m in lex.actors.find(&s.tokens) {
                 for &e in &m.entries {
+                    let entry = &lex.actors.entries[e as usize];
+                    if matches!(entry.kind, ActorKind::State | ActorKind::Demonym | ActorKind::Seat) && !countries.contains(&entry.code) {
+                        countries.push(entry.code.clone());
+                    }
                     if let Some(d) = lex.actors.entries[e as usize].disputed {
                         if !disputed.contains(&d) {
                             disputed.push(d);
@@ -88,7 +95,12 @@ impl StoryContext {
                 }
             }
         }
-        StoryContext { disputed, date, ..Default::default() }
+        StoryContext { disputed, date, countries, ..Default::default() }
+    }
+
+    /// Country codes of the story's states, demonyms and seats of power.
+    pub fn countries(&self) -> &[String] {
+        &self.countries
     }
 
     /// The person a pronoun like "he" stands for.

@@ -7,6 +7,8 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod suites;
+pub mod geo;
 
 use eventwire_coder::Coder;
 use eventwire_model::{Article, Event};

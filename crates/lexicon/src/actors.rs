@@ -373,6 +373,14 @@ impl ActorBuilder {
         }
     }
 
+    /// Adds an already-parsed entry (a peer dictionary's actor or agent) under its phrases.
+    pub(crate) fn add_parsed(&mut self, e: ActorEntry, phrases: &[String]) {
+        let i = self.add(e);
+        for p in phrases {
+            self.phrase(p, i);
+        }
+    }
+
     pub(crate) fn build(self) -> ActorMatcher {
         let mut phrases: Vec<Phrase> =
             self.phrases.into_iter().map(|(norms, (cases, entries))| Phrase { norms, cases, entries }).collect();

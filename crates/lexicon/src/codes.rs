@@ -90,6 +90,29 @@ impl CodeTable {
         }
     }
 
+    /// Makes sure a peer dictionary's code exists: an unknown code borrows the meaning of its
+    /// longest known prefix ("075A" → "075"); `---` and codes with no known prefix get no PLOVER
+    /// event ("---") or a generic one, so the coder still emits them.
+    pub(crate) fn ensure(&mut self, code: &str) {
+        if self.codes.contains_key(code) {
+            return;
+        }
+        let known = (2..code.len()).rev().find_map(|k| code.get(..k).and_then(|p| self.codes.get(p)).cloned());
+        let info = match known {
+            Some(k) => CodeInfo { cameo: code.to_string(), ..k },
+            None => CodeInfo {
+                cameo: code.to_string(),
+                goldstein: 0.0,
+                cameo_quad: 0,
+                plover_event: if code == "---" { String::new() } else { "OTHER".into() },
+                plover_mode: String::new(),
+                contexts: Vec::new(),
+                description: "peer dictionary code".into(),
+            },
+        };
+        self.codes.insert(code.to_string(), info);
+    }
+
     pub(crate) fn parse_scale(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {

@@ -241,6 +241,12 @@ impl EventBuilder {
         }
     }
 
+    /// Adds an already-parsed pattern (a peer dictionary's) with its slots: alternatives as
+    /// normalised token sequences, `+` alone for the recipient, and adjacency to the previous slot.
+    pub(crate) fn add_parsed(&mut self, pattern: EventPattern, slots: Vec<(Slot, bool)>) {
+        self.patterns.push((pattern, slots));
+    }
+
     pub(crate) fn build(self, errors: &mut Vec<LexiconError>) -> EventMatcher {
         let mut m = EventMatcher::default();
         let mut seen_text: HashMap<String, String> = HashMap::new();

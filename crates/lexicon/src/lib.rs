@@ -16,6 +16,8 @@ mod actors;
 mod codes;
 mod events;
 mod line;
+pub mod petrarch;
+pub mod tabari;
 
 pub use actors::{ActorEntry, ActorKind, ActorMatch, ActorMatcher, Disputed, Spell};
 pub use codes::{CodeInfo, CodeTable};
@@ -39,6 +41,7 @@ pub struct Lexicon {
 #[derive(Debug, Default)]
 pub struct LexiconBuilder {
     files: Vec<(String, String)>,
+    peers: Vec<petrarch::Dictionaries>,
 }
 
 impl LexiconBuilder {
@@ -62,6 +65,19 @@ impl LexiconBuilder {
     /// the code tables.
     pub fn add_file(&mut self, path: &str, text: String) -> &mut Self {
         self.files.push((path.to_string(), text));
+        self
+    }
+
+    /// Only the bundled code tables: start here to replace eventwire's dictionaries with a peer's.
+    pub fn codes_only() -> Self {
+        let mut b = Self::new();
+        b.files = Self::bundled().files.into_iter().filter(|(p, _)| p.ends_with(".tsv")).collect();
+        b
+    }
+
+    /// Adds dictionaries read by the PETRARCH or TABARI loaders; they compile into the same matchers.
+    pub fn add_dictionaries(&mut self, d: petrarch::Dictionaries) -> &mut Self {
+        self.peers.push(d);
         self
     }
 
@@ -92,6 +108,9 @@ impl LexiconBuilder {
                 "disputed" => actors.parse_disputed(path, text, &mut errors),
                 _ => {}
             }
+        }
+        for d in &self.peers {
+            d.feed(&mut actors, &mut events, &mut codes);
         }
         let lexicon = Lexicon { codes, actors: actors.build(), events: events.build(&mut errors) };
         (lexicon, errors)

@@ -253,6 +253,36 @@ pub struct Event {
     pub ew: Extensions,
 }
 
+/// One place name found by `eventwire geoparse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PlaceMention {
+    /// The article's id.
+    pub article_id: String,
+    /// Code-point offset into the article's `text` field as given.
+    pub start: usize,
+    /// One past the end.
+    pub end: usize,
+    /// The words as written.
+    pub text: String,
+    /// GeoNames id; `None` for a curated region.
+    pub geonameid: Option<u64>,
+    /// Curated region id, when the name is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Resolved name.
+    pub name: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// ISO alpha-3.
+    pub country_code: String,
+    /// GeoNames feature code (`REGION` for curated regions).
+    pub feature_code: String,
+    /// Ranking score of the chosen candidate.
+    pub score: f64,
+}
+
 /// The PLOVER event types in manual order.
 pub const PLOVER_EVENTS: [&str; 16] = [
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",

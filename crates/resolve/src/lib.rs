@@ -1,4 +1,5 @@
-//! Per-article resolvers. [`dates`] turns "on Wednesday", "yesterday", "last month" or "in 2020"
+//! Per-article resolvers. [`geo`] finds and resolves place names with the built-in gazetteer;
+//! [`dates`] turns "on Wednesday", "yesterday", "last month" or "in 2020"
 //! into calendar dates against the publication date, the way news means them (a bare weekday is
 //! the most recent one not after publication).
 //!
@@ -14,3 +15,4 @@
 #![deny(missing_docs)]
 
 pub mod dates;
+pub mod geo;

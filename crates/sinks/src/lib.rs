@@ -7,6 +7,7 @@
 //! let mut sink = PloverJsonl::new(&mut out);
 //! sink.event(&eventwire_model::Event { event: vec!["ASSAULT".into()], ..Default::default() }).unwrap();
 //! sink.finish().unwrap();
+//! drop(sink);
 //! assert!(String::from_utf8(out).unwrap().contains("\"ASSAULT\""));
 //! ```
 #![deny(missing_docs)]

@@ -11,6 +11,7 @@ const TABLE: &str = include_str!("../../../data/ling/lemmas.tsv");
 #[derive(Debug)]
 pub struct Lemmatizer {
     table: HashMap<&'static str, Vec<&'static str>>,
+    lemmas: std::collections::HashSet<&'static str>,
 }
 
 impl Lemmatizer {
@@ -23,6 +24,7 @@ impl Lemmatizer {
     /// Parses `form<TAB>lemma[<TAB>pos]` lines; `#` lines are comments.
     pub fn parse(table: &'static str) -> Lemmatizer {
         let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::with_capacity(60_000);
+        let mut lemmas = std::collections::HashSet::with_capacity(20_000);
         for line in table.lines() {
             if line.starts_with('#') || line.is_empty() {
                 continue;
@@ -33,9 +35,16 @@ impl Lemmatizer {
                 if !v.contains(&lemma) {
                     v.push(lemma);
                 }
+                lemmas.insert(lemma);
             }
         }
-        Lemmatizer { table: map }
+        Lemmatizer { table: map, lemmas }
+    }
+
+    /// True for an ordinary English word (a form or lemma of the table): "March", "Police" and
+    /// "Mobile" are words before they are places.
+    pub fn is_word(&self, norm: &str) -> bool {
+        self.table.contains_key(norm) || self.lemmas.contains(norm)
     }
 
     /// Every plausible lemma of `norm`, the form itself first. Suffix rules cover regular forms

@@ -24,7 +24,7 @@ mod token;
 pub use clean::{clean, LineKind};
 pub use lemma::Lemmatizer;
 pub use segment::{segment, Sentence};
-pub use token::{tokenize, Token, TokenKind};
+pub use token::{normalize, tokenize, Token, TokenKind};
 
 /// An article's full text (`title + "\n" + body`) and where its body starts.
 #[derive(Debug, Clone)]

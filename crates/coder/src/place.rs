@@ -1,0 +1,173 @@
+//! Event location: the place linked to the event in its sentence ("in X", "near X"), else the
+//! story's dominant place, else the common province, else the country; the reason is recorded in
+//! `ew.location_reason` and nothing defaults silently to a capital.
+
+use eventwire_model::{Article, Location, PlaceMention};
+use eventwire_resolve::geo::{Found, Gazetteer, Target};
+use eventwire_text::{segment, CharIndex, Document};
+use std::collections::HashMap;
+
+/// PLOVER location fields of a resolved target, with the words as written.
+pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Location {
+    match target {
+        Target::Region(r) => {
+            let reg = &g.regions[r as usize];
+            let cc3 = reg.countries.first().cloned().unwrap_or_default();
+            Location {
+                extracted_place: extracted.to_string(),
+                resolved_place: reg.name.clone(),
+                geonameid: None,
+                lat: f64::from(reg.lat),
+                lon: f64::from(reg.lon),
+                country: g.country3(&cc3).map(|c| c.name.to_string()),
+                country_code: cc3,
+                feature_code: Some("REGION".into()),
+                resolution: 2,
+                ..Default::default()
+            }
+        }
+        Target::Place(i) => {
+            let p = &g.places[i as usize];
+            let is_place = &*p.feature_class == "P";
+            Location {
+                extracted_place: extracted.to_string(),
+                resolved_place: p.name.to_string(),
+                geonameid: Some(p.geonameid),
+                lat: f64::from(p.lat),
+                lon: f64::from(p.lon),
+                city: is_place.then(|| p.name.to_string()),
+                district: g.admin2_of(p).map(|a| a.name.to_string()).or_else(|| (&*p.feature_code == "ADM2").then(|| p.name.to_string())),
+                province: g.admin1_of(p).map(|a| a.name.to_string()).or_else(|| (&*p.feature_code == "ADM1").then(|| p.name.to_string())),
+                country: g.country(&p.cc2).map(|c| c.name.to_string()),
+                country_code: p.cc3.to_string(),
+                feature_class: Some(p.feature_class.to_string()),
+                feature_code: Some(p.feature_code.to_string()),
+                resolution: p.resolution(),
+            }
+        }
+    }
+}
+
+/// What the story as a whole says about place, for events whose sentence names none.
+pub(crate) struct StoryPlaces {
+    focus: Option<(Target, usize)>,
+    common_admin1: Option<u32>,
+    single_country: Option<String>,
+}
+
+impl StoryPlaces {
+    pub(crate) fn new(g: &Gazetteer, found: &[Found]) -> Self {
+        let local: Vec<&Found> = found
+            .iter()
+            .filter(|f| !matches!(f.mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI"))
+            .collect();
+        let mut counts: HashMap<Target, (usize, usize)> = HashMap::new();
+        for (k, f) in local.iter().enumerate() {
+            counts.entry(f.mention.target).or_insert((0, k)).0 += 1;
+        }
+        let focus = counts
+            .iter()
+            .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
+            .filter(|(_, (n, _))| *n >= 2 && 2 * *n > local.len())
+            .map(|(t, _)| *t);
+        let focus = focus.and_then(|t| local.iter().position(|f| f.mention.target == t).map(|k| (t, k)));
+        let admin1s: Vec<Option<String>> = local
+            .iter()
+            .map(|f| match f.mention.target {
+                Target::Place(i) => {
+                    let p = &g.places[i as usize];
+                    (!p.admin1.is_empty()).then(|| format!("{}.{}", p.cc2, p.admin1))
+                }
+                Target::Region(_) => None,
+            })
+            .collect();
+        let common_admin1 = match admin1s.first() {
+            Some(Some(first)) if admin1s.iter().all(|a| a.as_ref() == Some(first)) => match local[0].mention.target {
+                Target::Place(i) => g.admin1_of(&g.places[i as usize]).and_then(|a| g.places.iter().position(|x| std::ptr::eq(x, a))).map(|x| x as u32),
+                Target::Region(_) => None,
+            },
+            _ => None,
+        };
+        let mut countries: Vec<&str> = found.iter().map(|f| g.country_of(f.mention.target)).collect();
+        countries.sort_unstable();
+        countries.dedup();
+        let single_country = (countries.len() == 1).then(|| countries[0].to_string());
+        StoryPlaces { focus: focus.map(|(t, k)| (t, k)), common_admin1, single_country }
+    }
+}
+
+/// Chooses the event's location: (location, reason, index into `found` of the words used).
+pub(crate) fn event_location(
+    g: &Gazetteer,
+    text: &str,
+    found: &[Found],
+    sentence: usize,
+    trigger: usize,
+    actor_country: Option<&str>,
+    story: &StoryPlaces,
+) -> (Option<Location>, &'static str, Option<usize>) {
+    let words = |f: &Found| &text[f.start..f.end];
+    let in_sentence = found
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.sentence == sentence && f.mention.cued)
+        .min_by_key(|(_, f)| f.mention.start.abs_diff(trigger));
+    if let Some((k, f)) = in_sentence {
+        return (Some(location(g, f.mention.target, words(f))), "in-sentence", Some(k));
+    }
+    let local: Vec<usize> = (0..found.len())
+        .filter(|&k| !matches!(found[k].mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI"))
+        .collect();
+    if let Some((t, k)) = story.focus {
+        let f = &found[local[k]];
+        return (Some(location(g, t, words(f))), "story-focus", Some(local[k]));
+    }
+    if let Some(a) = story.common_admin1 {
+        let f = &found[local[0]];
+        return (Some(location(g, Target::Place(a), words(f))), "common-admin1", None);
+    }
+    let country = story.single_country.clone().or_else(|| {
+        actor_country.filter(|c| found.iter().any(|f| g.country_of(f.mention.target) == *c)).map(String::from)
+    });
+    if let Some(c) = country.and_then(|c| g.country3(&c).map(|p| (c, p))) {
+        let idx = g.places.iter().position(|x| std::ptr::eq(x, c.1)).map(|x| x as u32);
+        if let Some(i) = idx {
+            let named = found.iter().position(|f| g.country_of(f.mention.target) == c.0);
+            let extracted = named.map_or(String::new(), |k| words(&found[k]).to_string());
+            return (Some(location(g, Target::Place(i), &extracted)), "country-centroid", named);
+        }
+    }
+    (None, "none", None)
+}
+
+/// `eventwire geoparse`: every place name of an article, resolved, with offsets into `text`.
+pub fn geoparse(g: &Gazetteer, article: &Article) -> Vec<PlaceMention> {
+    let doc = Document::new(&article.title, &article.text);
+    let chars = CharIndex::new(&doc.text);
+    let sentences = segment(&doc);
+    let body_start = chars.char_of(doc.body_start);
+    g.geoparse(&doc.text, &sentences, &[])
+        .into_iter()
+        .filter(|f| f.start >= doc.body_start)
+        .map(|f| {
+            let loc = location(g, f.mention.target, &doc.text[f.start..f.end]);
+            PlaceMention {
+                article_id: article.id.clone(),
+                start: chars.char_of(f.start) - body_start,
+                end: chars.char_of(f.end) - body_start,
+                text: doc.text[f.start..f.end].to_string(),
+                geonameid: loc.geonameid,
+                region: match f.mention.target {
+                    Target::Region(r) => Some(g.regions[r as usize].id.clone()),
+                    Target::Place(_) => None,
+                },
+                name: loc.resolved_place,
+                lat: loc.lat,
+                lon: loc.lon,
+                country_code: loc.country_code,
+                feature_code: loc.feature_code.unwrap_or_default(),
+                score: f64::from(f.mention.score),
+            }
+        })
+        .collect()
+}

