@@ -22,6 +22,9 @@ pub struct PeerCoder {
     coder: Coder,
     dicts: Dictionaries,
     meta: HashMap<String, (Option<String>, bool)>,
+    prefix_agents: Vec<String>,
+    /// Pattern id → the dictionary's code (the coder's PLOVER reductions do not apply to peers).
+    codes: HashMap<String, String>,
 }
 
 /// What a peer coder made of one sentence.
@@ -41,7 +44,9 @@ impl PeerCoder {
         b.add_dictionaries(dicts.clone());
         let (coder, problems) = Coder::from_builder(&b);
         let meta = dicts.pattern_meta();
-        (PeerCoder { coder, dicts, meta }, problems)
+        let prefix_agents = dicts.agents.iter().filter(|a| a.prefix).map(|a| a.code.clone()).collect();
+        let codes = coder.lexicon().events.patterns.iter().map(|p| (p.id.clone(), p.cameo.clone())).collect();
+        (PeerCoder { coder, dicts, meta, prefix_agents, codes }, problems)
     }
 
     /// The underlying coder.
@@ -57,26 +62,87 @@ impl PeerCoder {
         let published = if date.len() == 8 { format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]) } else { date.to_string() };
         let events = self.coder.code(&Article::new("suite", "", text, &published)).unwrap_or_default();
         let mut out = BTreeSet::new();
-        for e in events {
+        for mut e in events {
+            if let Some(c) = self.codes.get(&e.ew.pattern_id) {
+                e.ew.cameo = c.clone();
+            }
             if e.ew.cameo == "---" || e.ew.cameo.is_empty() {
                 continue;
             }
-            let (mut src, mut tgt) = (e.ew.cameo_actor.clone(), e.ew.cameo_recipient.clone());
+            let mut src: Vec<String> = e.actor.iter().flat_map(|x| self.codes_of(x)).collect();
+            let mut tgt: Vec<String> = e.recipient.iter().flat_map(|x| self.codes_of(x)).collect();
             let meta = self.meta.get(&e.ew.pattern_id);
             if meta.is_some_and(|m| m.1) {
                 std::mem::swap(&mut src, &mut tgt);
             }
+            dedup(&mut src);
+            dedup(&mut tgt);
+            // A compound actor with no target acts on each other ("Gondor and Osgiliath met").
+            if tgt.is_empty() && src.len() > 1 {
+                for a in &src {
+                    for b in &src {
+                        if a != b {
+                            out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));
+                        }
+                    }
+                }
+                continue;
+            }
             if require_dyad && (src.is_empty() || tgt.is_empty()) {
                 continue;
             }
-            let dash = |s: &str| if s.is_empty() { "---".to_string() } else { s.to_string() };
-            if let Some(rev) = meta.and_then(|m| m.0.as_ref()) {
-                out.insert((dash(&tgt), dash(&src), rev.clone()));
+            let or_dash = |v: &mut Vec<String>| {
+                if v.is_empty() {
+                    v.push("---".into());
+                }
+            };
+            or_dash(&mut src);
+            or_dash(&mut tgt);
+            for a in &src {
+                for b in &tgt {
+                    if a == b {
+                        continue;
+                    }
+                    if let Some(rev) = meta.and_then(|m| m.0.as_ref()) {
+                        out.insert((b.clone(), a.clone(), rev.clone()));
+                    }
+                    out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));
+                }
             }
-            out.insert((dash(&src), dash(&tgt), e.ew.cameo.clone()));
         }
         Coded::Events(out)
     }
+}
+
+impl PeerCoder {
+    /// The peer actor codes of an entity: the actor code (`FRO/BIL/SAM` stands for three) with
+    /// its agent glued after it (`~GOV`) or before it (`NGO~`); an agent the code already ends
+    /// with is not repeated; an agent with no actor is `---GOV`.
+    fn codes_of(&self, e: &eventwire_model::Entity) -> Vec<String> {
+        let agent = e.sector.split_whitespace().find(|s| *s != "PRE").unwrap_or("");
+        let codes: Vec<&str> = if e.code.is_empty() { vec![""] } else { e.code.split('/').collect() };
+        codes
+            .into_iter()
+            .filter_map(|code| {
+                if code.is_empty() && agent.is_empty() {
+                    return None;
+                }
+                let code = if code.is_empty() { "---" } else { code };
+                Some(if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
+                    code.to_string()
+                } else if self.prefix_agents.iter().any(|p| p == agent) {
+                    if code == "---" { agent.to_string() } else { format!("{agent}{code}") }
+                } else {
+                    format!("{code}{agent}")
+                })
+            })
+            .collect()
+    }
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    v.retain(|x| seen.insert(x.clone()));
 }
 
 /// Attributes of an XML start tag: `name = "value"` pairs.

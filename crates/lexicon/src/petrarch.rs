@@ -659,7 +659,7 @@ impl Dictionaries {
                 let code = if first.code == "---" { String::new() } else { first.code.clone() };
                 ActorEntry {
                     id: a.source.clone(),
-                    kind: ActorKind::Organization,
+                    kind: ActorKind::State,
                     code: code.clone(),
                     sector: String::new(),
                     cameo: code,
@@ -722,7 +722,20 @@ impl Dictionaries {
                             if words.len() == 1 && words[0] == "+" {
                                 return words.clone();
                             }
-                            words.iter().flat_map(|w| eventwire_text::tokenize(w, 0, w.len()).into_iter().map(|t| t.norm)).collect::<Vec<_>>()
+                            words
+                                .iter()
+                                .flat_map(|w| {
+                                    let (w, stem) = match w.strip_suffix('~') {
+                                        Some(x) => (x, self.stems),
+                                        None => (w.as_str(), false),
+                                    };
+                                    let mut toks: Vec<String> = eventwire_text::tokenize(w, 0, w.len()).into_iter().map(|t| t.norm).collect();
+                                    if stem && toks.len() == 1 {
+                                        toks[0] = stem_alternatives(&toks[0]);
+                                    }
+                                    toks
+                                })
+                                .collect::<Vec<_>>()
                         })
                         .filter(|w: &Vec<String>| !w.is_empty())
                         .collect();
@@ -843,7 +856,42 @@ pub(crate) fn verb_line(l: &str) -> Result<(Vec<String>, Vec<Vec<String>>, Optio
 }
 
 fn words_of(s: &str) -> Vec<String> {
-    s.split(['_', ' ']).map(|w| w.trim_start_matches('+')).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    s.split(' ')
+        .flat_map(|tok| {
+            let parts: Vec<&str> = tok.split('_').collect();
+            let n = parts.len();
+            parts.into_iter().enumerate().map(move |(k, w)| (w.trim_start_matches('+'), k + 1 == n))
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .map(|(w, last)| stem_mark(w, last))
+        .collect()
+}
+
+/// TABARI semantics: the last word of a `_`-chain without a trailing `_` is a stem ("RESTOR"
+/// matches "restored"); it is marked with a trailing `~` (ignored unless [`Dictionaries::stems`]).
+fn stem_mark(w: &str, last: bool) -> String {
+    if last && w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+        format!("{w}~")
+    } else {
+        w.to_string()
+    }
+}
+
+/// A stem's alternatives as one `a|b|…` word: the stem and its common endings.
+fn stem_alternatives(stem: &str) -> String {
+    let mut alts = vec![stem.to_string()];
+    for end in ["e", "s", "es", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments", "er", "ers", "y", "ies", "ied", "al", "ly", "ize", "ized", "ise", "ised", "ive", "a", "an", "ans", "ian", "ians", "i", "is", "n", "ns"] {
+        alts.push(format!("{stem}{end}"));
+    }
+    if let Some(b) = stem.strip_suffix('e') {
+        alts.push(format!("{b}ing"));
+        alts.push(format!("{b}ed"));
+    }
+    if let Some(b) = stem.strip_suffix('y') {
+        alts.push(format!("{b}ies"));
+        alts.push(format!("{b}ied"));
+    }
+    alts.join("|")
 }
 
 fn verb_slot_of(v: &VerbForm) -> PeerSlot {
@@ -938,7 +986,7 @@ pub(crate) fn pattern_items(body: &str, synsets: &HashMap<String, Vec<String>>) 
             } else if part.starts_with('&') {
                 synset_slot(part, synsets)?
             } else {
-                vec![vec![part.to_string()]]
+                vec![vec![stem_mark(part, k + 1 == parts.len())]]
             };
             out.push((slot, adjacent));
         }
