@@ -1,7 +1,8 @@
 //! `eventwire bench`: coding speed over the shared BBC and Reuters news text.
 //!
 //! Prints sentences/s, MB/s and peak memory for the full coder on all cores, and, measured in the
-//! same run, two baselines: the text stage alone (segment + tokenize) and the coder on one thread.
+//! same run, three baselines: the coder without event locations, the text stage alone (segment +
+//! tokenize) and the coder on one thread.
 use anyhow::{bail, Result};
 use eventwire_coder::Coder;
 use eventwire_model::Article;
@@ -36,8 +37,15 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         },
     };
     let t = Instant::now();
-    let coder = Coder::bundled();
+    let coder = Coder::bundled().with_locations(false);
+    eventwire_text::Lemmatizer::bundled();
     let load = t.elapsed().as_secs_f64();
+    let rss_before_gazetteer = peak_rss_mb();
+    let t = Instant::now();
+    eventwire_resolve::geo::Gazetteer::bundled();
+    let gazetteer_load = t.elapsed().as_secs_f64();
+    let located = Coder::bundled();
+    let gazetteer_mb = peak_rss_mb() - rss_before_gazetteer;
     let mut base = eventwire_eval::corpus::bbc(&shared)?;
     base.extend(eventwire_eval::corpus::reuters(&shared)?);
     let base_bytes: usize = base.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
@@ -55,27 +63,33 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         round += 1;
     }
     let mb = bytes as f64 / (1 << 20) as f64;
-    println!("corpus: {} articles, {:.1} MB (BBC + Reuters x{round}); lexicon compiled and loaded in {:.3} s", articles.len(), mb, load);
+    println!("corpus: {} articles, {:.1} MB (BBC + Reuters x{round})", articles.len(), mb);
+    println!("lexicon + lemmas compiled and loaded in {load:.3} s; gazetteer loaded in {gazetteer_load:.3} s (+{gazetteer_mb:.0} MB peak memory)");
 
     let t = Instant::now();
     let sentences: usize = articles.par_iter().map(|a| segment(&Document::new(&a.title, &a.text)).len()).sum();
     let text_secs = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let events: usize = articles.par_iter().map(|a| coder.code(a).map_or(0, |e| e.len())).sum();
+    let events: usize = articles.par_iter().map(|a| located.code(a).map_or(0, |e| e.len())).sum();
     let all_secs = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let unlocated: usize = articles.par_iter().map(|a| coder.code(a).map_or(0, |e| e.len())).sum();
+    let no_geo_secs = t.elapsed().as_secs_f64();
 
     let slice = &articles[..articles.len().min(base.len())];
     let slice_bytes: usize = slice.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let t = Instant::now();
-    pool.install(|| slice.iter().for_each(|a| drop(coder.code(a))));
+    pool.install(|| slice.iter().for_each(|a| drop(located.code(a))));
     let one_secs = t.elapsed().as_secs_f64();
     let one_rate = slice_bytes as f64 / one_secs;
     let all_rate = bytes as f64 / all_secs;
 
     println!("threads: {}", rayon::current_num_threads());
-    println!("coder:      {:>10.0} sentences/s  {:>7.2} MB/s  {events} events", sentences as f64 / all_secs, mb / all_secs);
+    println!("coder:      {:>10.0} sentences/s  {:>7.2} MB/s  {events} events (with event locations)", sentences as f64 / all_secs, mb / all_secs);
+    println!("no geo:     {:>10.0} sentences/s  {:>7.2} MB/s  {unlocated} events; geolocation adds {:.0}% time", sentences as f64 / no_geo_secs, mb / no_geo_secs, 100.0 * (all_secs / no_geo_secs - 1.0));
     println!("text stage: {:>10.0} sentences/s  {:>7.2} MB/s  (baseline: segment + tokenize only)", sentences as f64 / text_secs, mb / text_secs);
     println!("ratio coder/text-stage time: {:.2}x", all_secs / text_secs);
     println!("one thread: {:>7.2} MB/s; all threads / one thread: {:.2}x", one_rate / (1 << 20) as f64, all_rate / one_rate);

@@ -48,7 +48,7 @@ pub struct Coder {
     lexicon: Lexicon,
     lemmatizer: &'static Lemmatizer,
     coded_date: String,
-    gazetteer: Option<&'static Gazetteer>,
+    locations: bool,
 }
 
 /// The article's places, for event locations.
@@ -81,12 +81,12 @@ impl ExampleResult {
 impl Coder {
     /// A coder over a compiled lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
-        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new(), gazetteer: Some(Gazetteer::bundled()) }
+        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new(), locations: true }
     }
 
-    /// Turns event location on or off (on by default; off skips the gazetteer entirely).
+    /// Turns event location on or off (on by default; off never loads the gazetteer).
     pub fn with_locations(mut self, on: bool) -> Self {
-        self.gazetteer = on.then(Gazetteer::bundled);
+        self.locations = on;
         self
     }
 
@@ -124,7 +124,7 @@ impl Coder {
         let date_key = published.format("%Y%m%d").to_string().parse::<u32>().unwrap_or(0);
         let mut ctx = StoryContext::new(&self.lexicon, &sentences, date_key);
         let unverified: Vec<bool> = sentences.iter().map(|s| attributes::says_unverified(&s.tokens)).collect();
-        let places = self.gazetteer.map(|g| {
+        let places = self.locations.then(Gazetteer::bundled).map(|g| {
             let found = g.geoparse(&doc.text, &sentences, ctx.countries());
             let story = place::StoryPlaces::new(g, &found);
             Places { gazetteer: g, found, story }

@@ -83,7 +83,7 @@ impl StoryPlaces {
             .collect();
         let common_admin1 = match admin1s.first() {
             Some(Some(first)) if admin1s.iter().all(|a| a.as_ref() == Some(first)) => match local[0].mention.target {
-                Target::Place(i) => g.admin1_of(&g.places[i as usize]).and_then(|a| g.places.iter().position(|x| std::ptr::eq(x, a))).map(|x| x as u32),
+                Target::Place(i) => g.admin1_index_of(&g.places[i as usize]),
                 Target::Region(_) => None,
             },
             _ => None,
@@ -129,13 +129,10 @@ pub(crate) fn event_location(
     let country = story.single_country.clone().or_else(|| {
         actor_country.filter(|c| found.iter().any(|f| g.country_of(f.mention.target) == *c)).map(String::from)
     });
-    if let Some(c) = country.and_then(|c| g.country3(&c).map(|p| (c, p))) {
-        let idx = g.places.iter().position(|x| std::ptr::eq(x, c.1)).map(|x| x as u32);
-        if let Some(i) = idx {
-            let named = found.iter().position(|f| g.country_of(f.mention.target) == c.0);
-            let extracted = named.map_or(String::new(), |k| words(&found[k]).to_string());
-            return (Some(location(g, Target::Place(i), &extracted)), "country-centroid", named);
-        }
+    if let Some((c, i)) = country.and_then(|c| g.country3_index(&c).map(|i| (c, i))) {
+        let named = found.iter().position(|f| g.country_of(f.mention.target) == c);
+        let extracted = named.map_or(String::new(), |k| words(&found[k]).to_string());
+        return (Some(location(g, Target::Place(i), &extracted)), "country-centroid", named);
     }
     (None, "none", None)
 }

@@ -131,3 +131,24 @@ fn every_evidence_span_lies_in_its_sentence_and_ids_are_stable() {
     let again = Coder::bundled().code(&a).unwrap();
     assert_eq!(ev.iter().map(|e| &e.id).collect::<Vec<_>>(), again.iter().map(|e| &e.id).collect::<Vec<_>>());
 }
+
+#[test]
+fn places_in_the_reference_article() {
+    let Some((a, ev)) = coded() else { return };
+    let halt = find(&ev, "the halt in the Nagorno-Karabakh region", |e| e.text.contains("halt of armed operations") && e.actor.iter().any(|x| x.code == "AZE"));
+    let loc = halt.event_loc.as_ref().expect("located");
+    assert_eq!((loc.resolved_place.as_str(), loc.country_code.as_str(), loc.resolution, loc.geonameid), ("Nagorno-Karabakh", "AZE", 2, None));
+    assert_eq!(halt.ew.location_reason.as_deref(), Some("in-sentence"));
+    let g = eventwire_resolve::geo::Gazetteer::bundled();
+    let places = eventwire_coder::geoparse(g, &a);
+    let stepanakert = places.iter().find(|p| p.text == "Stepanakert").expect("Stepanakert found");
+    assert_eq!(stepanakert.geonameid, Some(146970));
+    let khankendi = places.iter().find(|p| p.text == "Khankendi").expect("Khankendi found");
+    assert_eq!(khankendi.geonameid, Some(146970));
+    // Offsets slice the article's `text` field.
+    let text: Vec<char> = a.text.chars().collect();
+    assert_eq!(text[stepanakert.start..stepanakert.end].iter().collect::<String>(), "Stepanakert");
+    for e in &ev {
+        assert!(e.ew.location_reason.is_some(), "{} has no location reason", e.id);
+    }
+}

@@ -32,3 +32,14 @@ fn conflibert_penta_class_macro_f1() {
     assert_eq!(r.get("sentences"), Some(1349.0));
     assert!(r.get("macro_f1").unwrap() >= 0.60, "{r}");
 }
+
+#[test]
+fn geoparsing_gold_sets() {
+    for (file, gold_spans, end_to_end) in [("TR-News.xml", 0.85, 0.65), ("GeoVirus.xml", 0.85, 0.75), ("lgl.xml", 0.70, 0.45)] {
+        let Some(path) = shared(&format!("corpora/geoparsing-gold/{file}")) else { return };
+        let r = eventwire_eval::geo::geo(&path).unwrap();
+        println!("{r}");
+        assert!(r.get("gold_spans_within_161km").unwrap() >= gold_spans, "{r}");
+        assert!(r.get("end_to_end_f1_161km").unwrap() >= end_to_end, "{r}");
+    }
+}

@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 const PLACES: &[u8] = include_bytes!("../../../data/geo/places.tsv.gz");
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
+/// Our country lexicon: its demonyms resolve given spans like "Turkish" to the country.
+const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt");
 
 /// One gazetteer row: a country, an admin unit or a populated place.
 #[derive(Debug, Clone)]
@@ -115,6 +117,10 @@ pub struct Gazetteer {
     index: HashMap<Box<str>, Vec<Target>>,
     units: HashMap<Box<str>, u32>,
     primary: Vec<Box<str>>,
+    grid: OnceLock<HashMap<(i16, i16), Vec<u32>>>,
+    demonyms: HashMap<String, u32>,
+    /// Every word-prefix of a multi-word name ("new", "new york"), so detection stops early.
+    prefixes: std::collections::HashSet<Box<str>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -139,6 +145,10 @@ const NEVER: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
     "may", "june", "july", "august", "september", "october", "november", "december", "god", "allah", "mr", "mrs", "ms", "dr",
     "reuters", "ap", "afp", "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "but", "and",
+    "xinhua", "irna", "tass", "ria", "interfax", "anadolu", "ahram", "christmas", "easter", "ramadan", "christian", "christians",
+    "muslim", "muslims", "jewish", "catholic", "university", "north", "south", "east", "west", "central", "pope", "no", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "white", "house", "senate", "congress",
+    "republic", "kingdom", "federation", "union",
 ];
 
 impl Gazetteer {
@@ -224,12 +234,53 @@ impl Gazetteer {
             regs.push(Region {
                 id: f[0].to_string(),
                 name: names.first().copied().unwrap_or(f[0]).to_string(),
-                countries: f[2].split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                countries: f[2].split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").map(String::from).collect(),
                 lat,
                 lon,
             });
         }
-        Ok(Gazetteer { places, regions: regs, index, units, primary })
+        let mut demonyms = HashMap::new();
+        let by_cc3: HashMap<&str, u32> = places.iter().enumerate().filter(|(_, p)| &*p.feature_code == "PCLI").map(|(i, p)| (&*p.cc3, i as u32)).collect();
+        for line in COUNTRIES.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let f: Vec<&str> = line.split(" | ").collect();
+            if let (Some(code), Some(dem)) = (f.first(), f.get(2)) {
+                if let Some(&row) = by_cc3.get(code.trim()) {
+                    for d in dem.split(';').map(str::trim).filter(|d| !d.is_empty() && *d != "-") {
+                        demonyms.insert(name_key(d), row);
+                    }
+                }
+            }
+        }
+        // Keep each name's 25 most prominent candidates, most prominent first: ranking then costs
+        // the same for "Washington" as for "Xankandi".
+        let prominence = |t: &Target| match *t {
+            Target::Region(_) => f32::MAX,
+            Target::Place(i) => {
+                let p = &places[i as usize];
+                let feature = match &*p.feature_code {
+                    "PCLI" => 30.0,
+                    "ADM1" | "PPLC" => 8.0,
+                    "PPLA" => 5.0,
+                    _ => 0.0,
+                };
+                feature + (p.population as f32 + 1.0).ln() + 1.5 * (p.alt_count as f32 + 1.0).ln()
+            }
+        };
+        for v in index.values_mut() {
+            if v.len() > 1 {
+                v.sort_by(|a, b| prominence(b).total_cmp(&prominence(a)));
+                v.truncate(25);
+            }
+        }
+        let mut prefixes = std::collections::HashSet::new();
+        for key in index.keys() {
+            let mut at = 0;
+            while let Some(sp) = key[at..].find(' ') {
+                prefixes.insert(key[..at + sp].into());
+                at += sp + 1;
+            }
+        }
+        Ok(Gazetteer { places, regions: regs, index, units, primary, grid: OnceLock::new(), demonyms, prefixes })
     }
 
     /// The country row of an alpha-2 code.
@@ -239,7 +290,20 @@ impl Gazetteer {
 
     /// The country row of an alpha-3 code.
     pub fn country3(&self, cc3: &str) -> Option<&Place> {
-        self.places.iter().take(300).find(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3)
+        self.country3_index(cc3).map(|i| &self.places[i as usize])
+    }
+
+    /// Index of the country row of an alpha-3 code (countries come first in the table).
+    pub fn country3_index(&self, cc3: &str) -> Option<u32> {
+        self.places.iter().take(300).position(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3).map(|i| i as u32)
+    }
+
+    /// Index of the ADM1 row containing a place.
+    pub fn admin1_index_of(&self, p: &Place) -> Option<u32> {
+        if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
+            return None;
+        }
+        self.units.get(format!("{}.{}", p.cc2, p.admin1).as_str()).copied()
     }
 
     /// The ADM1 row containing a place.
@@ -303,7 +367,7 @@ impl Gazetteer {
                 if tk.kind == TokenKind::Punct && tk.norm != "." || (words > 0 && !tk.capitalized && !matches!(tk.norm.as_str(), "of" | "de" | "al" | "el" | "the" | "d'" | "'s")) {
                     break;
                 }
-                if !key.is_empty() {
+                if !key.is_empty() && tk.norm != "." {
                     key.push(' ');
                 }
                 key.push_str(&tk.norm);
@@ -314,6 +378,9 @@ impl Gazetteer {
                         best = Some((k, c));
                     }
                 }
+                if !self.prefixes.contains(key.as_str()) {
+                    break;
+                }
             }
             let Some((end, cands)) = best else {
                 i += 1;
@@ -322,7 +389,7 @@ impl Gazetteer {
             let cued = i > 0 && CUES.contains(&tokens[i - 1].norm.as_str())
                 || (i > 1 && tokens[i - 1].norm == "the" && CUES.contains(&tokens[i - 2].norm.as_str()));
             let single = end - i == 1;
-            let common_word = single && lemmatizer.is_word(&t.norm) && !t.all_caps;
+            let common_word = single && (lemmatizer.is_word(&t.norm) || t.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2) && !t.all_caps;
             let sentence_start = i == 0 || tokens[i - 1].norm == "\"";
             let country_or_region = cands.iter().any(|c| match *c {
                 Target::Region(_) => true,
@@ -334,8 +401,14 @@ impl Gazetteer {
                     matches!(&*p.feature_code, "ADM1" | "PPLC") || p.population >= 100_000
                 }));
             // An ordinary word ("Mobile", "March") is a place only after a cue or as a country;
-            // a sentence's first word only after a cue or when it is prominent.
-            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) {
+            // a sentence's first word only after a cue or when it is prominent; a name inside a
+            // longer proper name ("Washington Post", "George Washington") only after a cue.
+            let next_is_name = tokens.get(end).is_some_and(|n| {
+                n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()) && !self.index.contains_key(n.norm.as_str())
+            });
+            let in_longer_name = tokens.get(end).is_some_and(|n| n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()))
+                || (i > 0 && !sentence_start && tokens[i - 1].capitalized && tokens[i - 1].kind == TokenKind::Word && !NEVER.contains(&tokens[i - 1].norm.as_str()));
+            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) || (in_longer_name && !cued && !prominent) || (next_is_name && !cued && !country_or_region) {
                 i = end;
                 continue;
             }
@@ -363,7 +436,7 @@ impl Gazetteer {
             }
         }
         // Pass 2: score candidates; admin-1 siblings of pass-2 winners add a little.
-        let mut admin1_votes: HashMap<String, f32> = HashMap::new();
+        let mut admin1_votes: HashMap<(&str, &str), f32> = HashMap::new();
         for round in 0..2 {
             for m in mentions.iter_mut() {
                 let surface = name_key(&tokens_of(m));
@@ -382,14 +455,14 @@ impl Gazetteer {
                 if let Target::Place(p) = m.target {
                     let p = &self.places[p as usize];
                     if !p.admin1.is_empty() {
-                        *admin1_votes.entry(format!("{}.{}", p.cc2, p.admin1)).or_default() += 1.0;
+                        *admin1_votes.entry((&p.cc2, &p.admin1)).or_default() += 1.0;
                     }
                 }
             }
         }
     }
 
-    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>, admin1: Option<&HashMap<String, f32>>) -> f32 {
+    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>, admin1: Option<&HashMap<(&str, &str), f32>>) -> f32 {
         let p = match c {
             Target::Region(r) => {
                 let in_story = self.regions[r as usize].countries.iter().any(|cc| countries.contains_key(cc));
@@ -419,7 +492,7 @@ impl Gazetteer {
             s += 8.0 + 4.0 * w.min(3.0);
         }
         if let Some(votes) = admin1 {
-            if let Some(v) = votes.get(format!("{}.{}", p.cc2, p.admin1).as_str()) {
+            if let Some(v) = votes.get(&(&*p.cc2, &*p.admin1)) {
                 s += 2.0 * (v - 1.0).max(0.0).min(3.0);
             }
         }
@@ -446,9 +519,34 @@ pub struct Found {
 impl Gazetteer {
     /// Finds and resolves every place name of an article, ranking with the whole story as context.
     pub fn geoparse(&self, text: &str, sentences: &[eventwire_text::Sentence], context_countries: &[String]) -> Vec<Found> {
+        // Surnames: the last word of a capitalised name that is not a place ("John Steele" makes a
+        // later bare "Steele" a person).
+        let mut surnames: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for s in sentences {
+            let t = &s.tokens;
+            let mut i = 0;
+            while i < t.len() {
+                let mut j = i;
+                while j < t.len() && t[j].capitalized && t[j].kind == TokenKind::Word {
+                    j += 1;
+                }
+                if j - i >= 2 && !NEVER.contains(&t[i].norm.as_str()) {
+                    let whole = t[i..j].iter().map(|x| x.norm.as_str()).collect::<Vec<_>>().join(" ");
+                    let last = t[j - 1].norm.as_str();
+                    if !self.index.contains_key(whole.as_str()) && !self.index.contains_key(t[i].norm.as_str()) && !self.prominent(last) {
+                        surnames.insert(last);
+                    }
+                }
+                i = j.max(i + 1);
+            }
+        }
         let mut found = Vec::new();
         for (k, s) in sentences.iter().enumerate() {
             for m in self.find(&s.tokens) {
+                let single = m.end - m.start == 1;
+                if single && !m.cued && surnames.contains(s.tokens[m.start].norm.as_str()) {
+                    continue;
+                }
                 let (start, end) = (s.tokens[m.start].start, s.tokens[m.end - 1].end);
                 found.push(Found { sentence: k, start, end, mention: m });
             }
@@ -472,16 +570,75 @@ impl Gazetteer {
         for (i, n) in names.iter().enumerate() {
             let key = name_key(n);
             let key = key.strip_prefix("the ").unwrap_or(&key);
-            match self.index.get(key) {
+            // A given span may be a demonym ("Turkish" in TR-News): it stands for the country.
+            let cands = self.index.get(key).cloned().or_else(|| self.demonyms.get(key).map(|&row| vec![Target::Place(row)]));
+            match cands {
                 Some(c) => {
                     slots.push(Some(mentions.len()));
-                    mentions.push(GeoMention { start: i, end: i + 1, target: c[0], score: 0.0, cued: false, unit: false, candidates: c.clone() });
+                    mentions.push(GeoMention { start: i, end: i + 1, target: c[0], score: 0.0, cued: false, unit: false, candidates: c });
                 }
                 None => slots.push(None),
             }
         }
         self.resolve(&mut mentions, |m| names[m.start].clone(), context_countries);
         slots.into_iter().map(|s| s.map(|k| mentions[k].target)).collect()
+    }
+
+    /// A name that denotes a country, province, capital or city of 100,000 or more.
+    fn prominent(&self, key: &str) -> bool {
+        self.index.get(key).is_some_and(|c| {
+            c.iter().any(|t| match *t {
+                Target::Region(_) => true,
+                Target::Place(p) => {
+                    let p = &self.places[p as usize];
+                    matches!(&*p.feature_code, "PCLI" | "ADM1" | "PPLC") || p.population >= 100_000
+                }
+            })
+        })
+    }
+
+    /// The populated place nearest to a point (within about 100 km), for reverse geocoding.
+    pub fn nearest(&self, lat: f32, lon: f32) -> Option<&Place> {
+        let grid = self.grid.get_or_init(|| {
+            let mut g: HashMap<(i16, i16), Vec<u32>> = HashMap::new();
+            for (i, p) in self.places.iter().enumerate() {
+                if &*p.feature_class == "P" {
+                    g.entry((p.lat.floor() as i16, p.lon.floor() as i16)).or_default().push(i as u32);
+                }
+            }
+            g
+        });
+        let (cy, cx) = (lat.floor() as i16, lon.floor() as i16);
+        let mut best: Option<(f64, u32)> = None;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                for &i in grid.get(&(cy + dy, cx + dx)).map_or(&[][..], |v| v.as_slice()) {
+                    let p = &self.places[i as usize];
+                    let d = distance_km((lat, lon), (p.lat, p.lon));
+                    if best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, i));
+                    }
+                }
+            }
+        }
+        best.map(|(_, i)| &self.places[i as usize])
+    }
+
+    /// True when a point lies in the unit a target names: near a point target, or (for a country,
+    /// province or district) nearest to a place of that unit.
+    pub fn covers(&self, t: Target, lat: f32, lon: f32) -> bool {
+        if distance_km(self.point(t), (lat, lon)) <= 161.0 {
+            return true;
+        }
+        let Target::Place(i) = t else { return false };
+        let unit = &self.places[i as usize];
+        let Some(near) = self.nearest(lat, lon) else { return false };
+        match &*unit.feature_code {
+            "PCLI" => near.cc2 == unit.cc2,
+            "ADM1" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1,
+            "ADM2" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1 && near.admin2 == unit.admin2,
+            _ => false,
+        }
     }
 
     /// GeoNames id of a target (`None` for regions).
