@@ -172,6 +172,10 @@ impl Coder {
                 continue; // a bare statement only counts when nothing else happened
             }
             let trigger = m.tokens[0];
+            // Peer dictionaries code verbs only: a trigger inside an actor's name ("United States") is none.
+            if self.lexicon.peer_rules && mentions.iter().any(|x| x.start <= trigger && trigger < x.end) {
+                continue;
+            }
             if embedded_until.is_some_and(|e| trigger <= e) {
                 continue; // the content of an accusation, demand or threat, not an event
             }
@@ -196,11 +200,21 @@ impl Coder {
             let reduced = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
             let (event_type, mode_list) = (reduced.event.clone(), reduced.modes.clone());
             let mut roles = roles;
-            if reduced.demand {
+            if reduced.demand && !self.lexicon.peer_rules {
                 // "X said Y must …": X demands of Y.
                 roles.recipient = std::mem::take(&mut roles.actor);
                 if let Some((e, Some((a, b)))) = speaker.as_ref().and_then(|s| s.entity.clone().map(|e| (e, s.span))) {
                     roles.actor = vec![Mention::from_entity(e, a, b)];
+                }
+            }
+            // A group with no country takes the country of the place the sentence puts it in
+            // ("demonstrators … in Monrovia").
+            if let (Some(a), Some(p)) = (roles.actor.first_mut(), places) {
+                if a.entity.code.is_empty() && a.kind == mentions::MentionKind::Group {
+                    let placed = p.found.iter().find(|f| f.sentence == sentence_index && f.mention.cued);
+                    if let Some(f) = placed {
+                        a.entity.code = p.gazetteer.country_of(f.mention.target).to_string();
+                    }
                 }
             }
             let cameo_code = reduced.cameo.map_or_else(|| info.cameo.clone(), String::from);

@@ -184,12 +184,14 @@ fn locate_group(tokens: &[Token], mentions: &[Mention], m: &mut Mention) {
 
 /// The last resort for a group with no country: the sentence's first state or capital that is
 /// not already the other side ("President … in Algiers", "elders … the Nigerian Interior Ministry").
-fn sentence_country(mentions: &[Mention], m: &mut Mention, other: &[Mention]) {
+fn sentence_country(tokens: &[Token], mentions: &[Mention], m: &mut Mention, other: &[Mention]) {
     if m.has_code() || !matches!(m.kind, MentionKind::Group) {
         return;
     }
-    let taken = |c: &str| other.iter().any(|o| o.entity.code == c);
-    if let Some(s) = mentions.iter().find(|x| x.kind == MentionKind::State && x.has_code() && !taken(&x.entity.code)) {
+    // A recipient named as a place ("a curfew in Algiers") is where the group is, not its opponent.
+    let is_place = |o: &Mention| o.start > 0 && matches!(tokens[o.start - 1].norm.as_str(), "in" | "near" | "at" | "outside" | "inside" | "across" | "throughout" | "within");
+    let taken = |c: &str| other.iter().any(|o| o.entity.code == c && !is_place(o));
+    if let Some(s) = mentions.iter().find(|x| matches!(x.kind, MentionKind::State | MentionKind::Group) && x.has_code() && !taken(&x.entity.code)) {
         m.entity.code = s.entity.code.clone();
     }
 }
@@ -233,7 +235,7 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
         }
     }
     if let Some(a) = roles.actor.first_mut() {
-        sentence_country(mentions, a, &roles.recipient);
+        sentence_country(tokens, mentions, a, &roles.recipient);
     }
     // Nobody acts on themselves: drop recipients that repeat an actor.
     let actors = roles.actor.clone();

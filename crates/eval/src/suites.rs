@@ -43,6 +43,7 @@ impl PeerCoder {
         let mut b = if extend { LexiconBuilder::bundled() } else { LexiconBuilder::codes_only() };
         b.add_dictionaries(dicts.clone());
         let (coder, problems) = Coder::from_builder(&b);
+        let coder = coder.with_locations(false);
         let meta = dicts.pattern_meta();
         let prefix_agents = dicts.agents.iter().filter(|a| a.prefix).map(|a| a.code.clone()).collect();
         let codes = coder.lexicon().events.patterns.iter().map(|p| (p.id.clone(), p.cameo.clone())).collect();

@@ -35,6 +35,9 @@ pub struct Lexicon {
     pub actors: ActorMatcher,
     /// Event patterns.
     pub events: EventMatcher,
+    /// The patterns are a peer coder's (PETRARCH, TABARI) alone: code as those coders do (verbs
+    /// only, no PLOVER reductions).
+    pub peer_rules: bool,
 }
 
 /// Collects lexicon files, then compiles them.
@@ -112,7 +115,9 @@ impl LexiconBuilder {
         for d in &self.peers {
             d.feed(&mut actors, &mut events, &mut codes);
         }
-        let lexicon = Lexicon { codes, actors: actors.build(), events: events.build(&mut errors) };
+        let ours = self.files.iter().any(|(p, _)| p.contains("events/") || p.ends_with(".events.txt"));
+        let peer_rules = !self.peers.is_empty() && !ours;
+        let lexicon = Lexicon { codes, actors: actors.build(), events: events.build(&mut errors), peer_rules };
         (lexicon, errors)
     }
 }

@@ -841,7 +841,7 @@ pub(crate) fn verb_line(l: &str) -> Result<(Vec<String>, Vec<Vec<String>>, Optio
     let (verb, forms) = match head.find('{') {
         Some(k) => {
             let e = head[k..].find('}').ok_or("unclosed '{' in verb forms")?;
-            (head[..k].trim(), head[k + 1..k + e].split_whitespace().map(|f| words_of(f)).collect())
+            (head[..k].trim(), head[k + 1..k + e].split([' ', ',']).map(words_of).filter(|w| !w.is_empty()).collect())
         }
         None => (head.trim(), Vec::new()),
     };
