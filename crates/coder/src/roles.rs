@@ -193,6 +193,15 @@ fn sentence_country(tokens: &[Token], mentions: &[Mention], m: &mut Mention, oth
     let taken = |c: &str| other.iter().any(|o| o.entity.code == c && !is_place(o));
     if let Some(s) = mentions.iter().find(|x| matches!(x.kind, MentionKind::State | MentionKind::Group) && x.has_code() && !taken(&x.entity.code)) {
         m.entity.code = s.entity.code.clone();
+        return;
+    }
+    // One country in the whole sentence: a domestic event ("a judge opened investigations against
+    // Chilean officials").
+    let mut codes = mentions.iter().filter(|x| x.has_code() && x.kind != MentionKind::Organization).map(|x| x.entity.code.as_str());
+    if let Some(first) = codes.next() {
+        if codes.all(|c| c == first) {
+            m.entity.code = first.to_string();
+        }
     }
 }
 

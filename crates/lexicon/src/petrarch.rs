@@ -83,6 +83,8 @@ pub struct Discard {
     pub words: Vec<String>,
     /// `+`: discard the whole story.
     pub story: bool,
+    /// A trailing `_`: the phrase must end a word.
+    pub whole_word: bool,
 }
 
 /// What a discard decided for a text.
@@ -117,6 +119,9 @@ pub struct Dictionaries {
     pub files: Vec<String>,
     /// TABARI semantics: actor words without a trailing `_` match as prefixes ("ARGENTIN").
     pub stems: bool,
+    /// PETRARCH2 semantics for discards: whole white-space tokens ("AGO," is not "AGO"), and a
+    /// phrase must be followed by another token; otherwise PETRARCH-1's substring search.
+    pub discard_tokens: bool,
 }
 
 impl fmt::Display for Dictionaries {
@@ -424,7 +429,7 @@ impl Dictionaries {
                 errors.push(err(file, n, "empty discard phrase"));
                 continue;
             }
-            self.discards.push(Discard { words, story });
+            self.discards.push(Discard { words, story, whole_word: phrase.trim_end().ends_with('_') });
         }
     }
 
@@ -620,26 +625,36 @@ impl Dictionaries {
         Ok(PeerPattern { id: format!("{file}:{n}"), code, reverse, swap, slots, text: p.trim().to_string() })
     }
 
-    /// True when a discard phrase occurs in the text (whole words, case-insensitive).
+    /// Whether a discard phrase occurs in the text (case-insensitive), story discards first.
     pub fn discard(&self, text: &str) -> Option<DiscardKind> {
         if self.discards.is_empty() {
             return None;
         }
-        let words: Vec<String> = eventwire_text::tokenize(text, 0, text.len()).into_iter().map(|t| t.norm).collect();
-        let mut found = None;
-        for d in &self.discards {
-            let dw: Vec<String> = d.words.iter().flat_map(|w| eventwire_text::tokenize(w, 0, w.len()).into_iter().map(|t| t.norm)).collect();
-            if dw.is_empty() || dw.len() > words.len() {
-                continue;
+        let lower = text.to_lowercase();
+        let tokens: Vec<&str> = lower.split_whitespace().collect();
+        let hit = |d: &Discard| {
+            if self.discard_tokens {
+                let n = d.words.len();
+                return n > 0 && tokens.len() > n && (0..tokens.len() - n).any(|i| tokens[i..i + n].iter().zip(&d.words).all(|(t, w)| *t == w));
             }
-            if words.windows(dw.len()).any(|w| w == dw.as_slice()) {
-                if d.story {
-                    return Some(DiscardKind::Story);
+            let phrase = d.words.join(" ");
+            let mut from = 0;
+            while let Some(k) = lower[from..].find(&phrase) {
+                let end = from + k + phrase.len();
+                if !d.whole_word || lower[end..].chars().next().is_none_or(|c| matches!(c, ' ' | '.' | '!' | '?')) {
+                    return true;
                 }
-                found = Some(DiscardKind::Sentence);
+                from = from + k + 1;
+                while !lower.is_char_boundary(from) {
+                    from += 1;
+                }
             }
+            false
+        };
+        if self.discards.iter().any(|d| d.story && hit(d)) {
+            return Some(DiscardKind::Story);
         }
-        found
+        self.discards.iter().any(|d| !d.story && hit(d)).then_some(DiscardKind::Sentence)
     }
 
     /// Pattern id → (paired reverse code, swap roles), for post-processing coded events.
@@ -1075,7 +1090,7 @@ pub fn config_files(path: &Path, text: &str) -> Result<Vec<(String, PathBuf)>, L
 pub fn load_config(path: &Path) -> Result<(Dictionaries, Vec<LexiconError>), LexiconError> {
     let text = std::fs::read_to_string(path).map_err(|e| err(&path.display().to_string(), 0, format!("cannot read: {e}")))?;
     let files = config_files(path, &text)?;
-    let mut d = Dictionaries::default();
+    let mut d = Dictionaries { discard_tokens: true, ..Default::default() };
     let mut errors = Vec::new();
     for (kind, file) in files {
         d.load_file(&kind, &file, &mut errors)?;
