@@ -205,6 +205,9 @@ impl Coder {
                 roles.recipient = std::mem::take(&mut roles.actor);
                 if let Some((e, Some((a, b)))) = speaker.as_ref().and_then(|s| s.entity.clone().map(|e| (e, s.span))) {
                     roles.actor = vec![Mention::from_entity(e, a, b)];
+                } else if let Some(first) = mentions.iter().find(|m| roles.recipient.first().is_some_and(|r| m.end <= r.start) && m.has_code()) {
+                    // "Chirac issued a reminder to Iraq that it must …": the sentence's subject demands.
+                    roles.actor = vec![first.clone()];
                 }
             }
             // A group with no country takes the country of the place the sentence puts it in

@@ -35,6 +35,10 @@ fn preceded_by_preposition(tokens: &[Token], m: &Mention) -> bool {
         }
         start = k;
     }
+    // "on the Thai border": determiners and possessives between the preposition and the name.
+    while start > 0 && matches!(tokens[start - 1].norm.as_str(), "the" | "a" | "an" | "its" | "their" | "his" | "her" | "this" | "that") {
+        start -= 1;
+    }
     if start == 0 || !PREPOSITIONS.contains(&tokens[start - 1].norm.as_str()) {
         return false;
     }
@@ -49,12 +53,22 @@ fn coordinated_away(tokens: &[Token], m: &Mention, trigger: usize) -> bool {
     m.kind == MentionKind::Group && !m.has_code() && tokens[m.end..trigger].iter().any(|t| t.norm == "and")
 }
 
+/// "Pakistan, a key U.S. ally in the war, has refused": a name inside an apposition to an earlier
+/// name is not the subject.
+fn in_apposition(tokens: &[Token], mentions: &[Mention], m: &Mention, before: usize) -> bool {
+    let Some(open) = tokens[..m.start].iter().rposition(|t| t.norm == ",") else { return false };
+    let Some(close) = tokens[m.end..before].iter().position(|t| t.norm == ",").map(|k| m.end + k) else { return false };
+    let determiner = tokens.get(open + 1).is_some_and(|t| matches!(t.norm.as_str(), "a" | "an" | "the" | "one" | "another"));
+    let head = mentions.iter().any(|x| x.end == open && x.has_code());
+    determiner && head && close < before
+}
+
 /// The nearest mention before `before` that can be a subject; a bare group ("troops") takes the
 /// country of an earlier state subject ("Azerbaijan, which moved troops …").
 fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Option<(usize, usize)>) -> Option<Mention> {
     let in_slot = |m: &Mention| exclude.is_some_and(|(a, b)| m.start >= a && m.start < b);
     let eligible = |m: &&Mention| m.end <= before && !in_slot(m) && !preceded_by_preposition(tokens, m);
-    let nearest = mentions.iter().rev().filter(eligible).find(|m| !coordinated_away(tokens, m, before))?;
+    let nearest = mentions.iter().rev().filter(eligible).find(|m| !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before))?;
     let mut chosen = nearest.clone();
     if !chosen.has_code() && chosen.kind == MentionKind::Group {
         if let Some(state) = mentions.iter().rev().filter(eligible).find(|m| m.end <= nearest.start && m.has_code() && m.kind == MentionKind::State) {
