@@ -182,7 +182,7 @@ impl StoryContext {
                     ActorKind::Person if person.is_none() => person = Some(entry),
                     ActorKind::Sector if sector.is_none() => sector = Some(entry),
                     ActorKind::Region => {}
-                    ActorKind::Demonym | ActorKind::State if is_attitude(tokens, raw[k].start) => {}
+                    ActorKind::Demonym | ActorKind::State if is_attitude(tokens, raw[k].start) && !lex.peer_rules => {}
                     ActorKind::State | ActorKind::Demonym | ActorKind::People | ActorKind::Seat | ActorKind::Organization | ActorKind::Disputed
                         if modifier.is_none() =>
                     {
