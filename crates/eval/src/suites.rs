@@ -61,7 +61,14 @@ impl PeerCoder {
             return Coded::Discarded(k);
         }
         let published = if date.len() == 8 { format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]) } else { date.to_string() };
-        let events = self.coder.code(&Article::new("suite", "", text, &published)).unwrap_or_default();
+        let mut events = self.coder.code(&Article::new("suite", "", text, &published)).unwrap_or_default();
+        if self.dicts.stems {
+            // TABARI codes the first verb of a sentence (its compounds and paired codes aside).
+            let start = |e: &eventwire_model::Event| e.ew.evidence.get("event").map_or(usize::MAX, |s| s[0]);
+            if let Some(first) = events.iter().filter(|e| self.codes.get(&e.ew.pattern_id).is_none_or(|c| c != "---")).map(start).min() {
+                events.retain(|e| start(e) == first);
+            }
+        }
         let mut out = BTreeSet::new();
         for mut e in events {
             if let Some(c) = self.codes.get(&e.ew.pattern_id) {

@@ -546,6 +546,16 @@ impl Dictionaries {
             return;
         }
         let verb_slot = verb_slot(&b.verbs);
+        // Patterns first: on a tie with the bare verb, the earlier pattern wins.
+        for mut p in b.patterns {
+            // The verb's place holds every verb of the block.
+            for (slot, _) in p.slots.iter_mut() {
+                if slot.len() == 1 && slot[0].len() == 1 && slot[0][0] == "*" {
+                    *slot = verb_slot.clone();
+                }
+            }
+            self.patterns.push(p);
+        }
         for v in &b.verbs {
             let code = v.code.clone().unwrap_or_else(|| b.code.clone());
             let (code, reverse, swap) = split_code(&code);
@@ -560,15 +570,6 @@ impl Dictionaries {
                 slots: vec![(verb_slot_of(v), false)],
                 text: v.words.join(" "),
             });
-        }
-        for mut p in b.patterns {
-            // The verb's place holds every verb of the block.
-            for (slot, _) in p.slots.iter_mut() {
-                if slot.len() == 1 && slot[0].len() == 1 && slot[0][0] == "*" {
-                    *slot = verb_slot.clone();
-                }
-            }
-            self.patterns.push(p);
         }
     }
 
@@ -1158,11 +1159,12 @@ mod tests {
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!(e[0].line, 10);
         assert_eq!(d.patterns.len(), 4);
-        let p = &d.patterns[1];
+        let p = &d.patterns[0];
         assert_eq!(p.code, "065");
         assert_eq!(p.slots[1].0.len(), 2);
-        assert_eq!(d.patterns[2].reverse.as_deref(), Some("043"));
-        assert!(!d.patterns[2].swap);
-        assert!(d.patterns[3].swap);
+        assert_eq!(d.patterns[1].reverse.as_deref(), Some("043"));
+        assert!(!d.patterns[1].swap);
+        assert!(d.patterns[2].swap);
+        assert_eq!(d.patterns[3].code, "064");
     }
 }

@@ -354,6 +354,6 @@ mod tests {
         parse_verbs(&mut d, "t.verbs", t, &mut e);
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!(d.patterns.len(), 3);
-        assert_eq!(d.patterns[2].slots[1].0.len(), 2);
+        assert_eq!(d.patterns[1].slots[1].0.len(), 2);
     }
 }
