@@ -219,6 +219,10 @@ impl StoryContext {
                     entity.sector = "ELI".into();
                 }
             }
+            // Peer dictionaries date-restrict countries too: an agent still composes ("Ukrainian lawmakers").
+            if let Some(s) = sector.filter(|_| lex.peer_rules) {
+                entity.sector = s.sector.clone();
+            }
         } else if let Some(m) = modifier {
             kind = if m.kind == ActorKind::Organization { MentionKind::Organization } else { MentionKind::State };
             entity.code = m.code.clone();

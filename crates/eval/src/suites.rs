@@ -491,7 +491,11 @@ pub fn petrarch_gsr(path: &Path, text: Option<&Path>, config: &Path, peer: Optio
         let by_id: HashMap<&str, &SuiteRecord> = sample.iter().map(|r| (r.id.as_str(), r)).collect();
         records.retain(|r| by_id.contains_key(r.id.as_str()));
         for r in &mut records {
-            r.text = by_id[r.id.as_str()].text.clone();
+            // Some sample records carry only a parse: keep the GSR's own text for them.
+            let t = &by_id[r.id.as_str()].text;
+            if !t.trim().is_empty() {
+                r.text = t.clone();
+            }
         }
     }
     let t0 = std::time::Instant::now();

@@ -435,14 +435,24 @@ impl Gazetteer {
                 *countries.entry(self.country_of(m.candidates[0]).to_string()).or_default() += 0.5;
             }
         }
-        // Pass 2: score candidates; admin-1 siblings of pass-2 winners add a little.
-        let mut admin1_votes: HashMap<(&str, &str), f32> = HashMap::new();
+        // Pass 2: score candidates; in the second round, provinces that other place names of the
+        // story resolved into pull candidates towards them ("Paris" in a story about Lamar
+        // County, Texas is Paris, Texas).
+        let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
+        let mut admin1_votes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for round in 0..2 {
-            for m in mentions.iter_mut() {
-                let surface = name_key(&tokens_of(m));
+            for (k, m) in mentions.iter_mut().enumerate() {
+                let surface = &surfaces[k];
                 let mut best = (f32::MIN, m.candidates[0]);
                 for &c in &m.candidates {
-                    let s = self.score(c, &surface, m.unit, &countries, if round == 1 { Some(&admin1_votes) } else { None });
+                    let mut s = self.score(c, surface, m.unit, &countries);
+                    if round == 1 {
+                        if let Target::Place(i) = c {
+                            let p = &self.places[i as usize];
+                            let others = admin1_votes.get(&(&*p.cc2, &*p.admin1)).map_or(0, |v| v.iter().filter(|&&j| surfaces[j] != *surface).count());
+                            s += 5.0 * (others.min(3) as f32);
+                        }
+                    }
                     if s > best.0 {
                         best = (s, c);
                     }
@@ -451,18 +461,18 @@ impl Gazetteer {
                 m.score = best.0;
             }
             admin1_votes.clear();
-            for m in mentions.iter() {
+            for (k, m) in mentions.iter().enumerate() {
                 if let Target::Place(p) = m.target {
                     let p = &self.places[p as usize];
-                    if !p.admin1.is_empty() {
-                        *admin1_votes.entry((&p.cc2, &p.admin1)).or_default() += 1.0;
+                    if !p.admin1.is_empty() && &*p.feature_code != "PCLI" {
+                        admin1_votes.entry((&p.cc2, &p.admin1)).or_default().push(k);
                     }
                 }
             }
         }
     }
 
-    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>, admin1: Option<&HashMap<(&str, &str), f32>>) -> f32 {
+    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>) -> f32 {
         let p = match c {
             Target::Region(r) => {
                 let in_story = self.regions[r as usize].countries.iter().any(|cc| countries.contains_key(cc));
@@ -490,11 +500,6 @@ impl Gazetteer {
         }
         if let Some(w) = countries.get(&*p.cc3) {
             s += 8.0 + 4.0 * w.min(3.0);
-        }
-        if let Some(votes) = admin1 {
-            if let Some(v) = votes.get(&(&*p.cc2, &*p.admin1)) {
-                s += 2.0 * (v - 1.0).max(0.0).min(3.0);
-            }
         }
         if p.approximate {
             s -= 1.0;
