@@ -304,8 +304,9 @@ fn read(path: &Path) -> Result<String, EvalError> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// PETRARCH2's recorded results: id → (passed, coded events); records marked inactive are left out.
-fn peer_results(path: &Path) -> Option<HashMap<String, (bool, BTreeSet<Triple>)>> {
+/// PETRARCH2's recorded results: id → (passed, coded events) per occurrence, in file order;
+/// records marked inactive are left out.
+fn peer_results(path: &Path) -> Option<HashMap<String, Vec<(bool, BTreeSet<Triple>)>>> {
     let v: serde_json::Value = serde_json::from_str(&read(path).ok()?).ok()?;
     let mut out = HashMap::new();
     for r in v.get("results")?.as_array()? {
@@ -326,7 +327,7 @@ fn peer_results(path: &Path) -> Option<HashMap<String, (bool, BTreeSet<Triple>)>
                     .collect()
             })
             .unwrap_or_default();
-        out.insert(id, (pass, got));
+        out.entry(id).or_insert_with(Vec::new).push((pass, got));
     }
     Some(out)
 }
@@ -367,12 +368,13 @@ fn show(set: &BTreeSet<Triple>) -> String {
 }
 
 /// Scores coded results against the records; appends per-record lines and the side-by-side figures.
-fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<(&Path, HashMap<String, (bool, BTreeSet<Triple>)>)>, dict_summary: String) -> Report {
+fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<(&Path, HashMap<String, Vec<(bool, BTreeSet<Triple>)>>)>, dict_summary: String) -> Report {
     let mut report = Report { name, ..Default::default() };
     let (mut passed, mut n) = (0usize, 0usize);
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
     let (mut peer_n, mut peer_pass, mut same_records, mut both, mut only_ours, mut only_peer) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let started = std::time::Instant::now();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for r in records.iter().filter(|r| r.active) {
         n += 1;
         let coded = coder.code(&r.text, &r.date, r.require_dyad);
@@ -410,7 +412,9 @@ fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<
             Coded::Discarded(k) => format!("discarded ({k:?})"),
         });
         if let Some((_, results)) = &peer {
-            if let Some((p_ok, p_got)) = results.get(&r.id) {
+            let k = seen.entry(r.id.clone()).or_insert(0usize);
+            *k += 1;
+            if let Some((p_ok, p_got)) = results.get(&r.id).and_then(|v| v.get(*k - 1).or(v.last())) {
                 peer_n += 1;
                 if *p_ok {
                     peer_pass += 1;
@@ -487,16 +491,20 @@ pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalEr
 pub fn petrarch_gsr(path: &Path, text: Option<&Path>, config: &Path, peer: Option<&Path>) -> Result<Report, EvalError> {
     let (mut records, _) = read_suite(&read(path)?);
     if let Some(t) = text {
+        // One scored record per sample sentence whose id the GSR holds (GOLD_9 appears twice: 74).
         let (sample, _) = read_suite(&read(t)?);
-        let by_id: HashMap<&str, &SuiteRecord> = sample.iter().map(|r| (r.id.as_str(), r)).collect();
-        records.retain(|r| by_id.contains_key(r.id.as_str()));
-        for r in &mut records {
-            // Some sample records carry only a parse: keep the GSR's own text for them.
-            let t = &by_id[r.id.as_str()].text;
-            if !t.trim().is_empty() {
-                r.text = t.clone();
-            }
-        }
+        let gold: HashMap<String, SuiteRecord> = records.into_iter().map(|r| (r.id.clone(), r)).collect();
+        records = sample
+            .into_iter()
+            .filter_map(|s| {
+                let mut r = gold.get(&s.id)?.clone();
+                // Some sample records carry only a parse: keep the GSR's own text for them.
+                if !s.text.trim().is_empty() {
+                    r.text = s.text;
+                }
+                Some(r)
+            })
+            .collect();
     }
     let t0 = std::time::Instant::now();
     let (dicts, mut problems) = eventwire_lexicon::petrarch::load_config(config).map_err(|e| EvalError(e.to_string()))?;
