@@ -173,7 +173,12 @@ impl Coder {
             }
             let trigger = m.tokens[0];
             // Peer dictionaries code verbs only: a trigger inside an actor's name ("United States") is none.
-            if self.lexicon.peer_rules && mentions.iter().any(|x| x.start <= trigger && trigger < x.end) {
+            // … and a word after a determiner is a noun ("a brief visit", "the restore").
+            let after_determiner = trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
+            // … and "prepared to attend", "seeking to deepen": the verb after "to" carries the event.
+            let last = *m.tokens.last().unwrap_or(&trigger);
+            let chained = || matches.iter().any(|b| b.tokens[0] > last && b.tokens[0] <= last + 3 && tokens[last + 1..b.tokens[0]].iter().any(|t| t.norm == "to"));
+            if self.lexicon.peer_rules && (after_determiner || mentions.iter().any(|x| x.start <= trigger && trigger < x.end) || chained()) {
                 continue;
             }
             if embedded_until.is_some_and(|e| trigger <= e) {

@@ -111,7 +111,7 @@ impl PeerCoder {
                     if a == b {
                         continue;
                     }
-                    if let Some(rev) = meta.and_then(|m| m.0.as_ref()) {
+                    if let Some(rev) = meta.and_then(|m| m.0.as_ref()).filter(|_| !self.dicts.petrarch2) {
                         out.insert((b.clone(), a.clone(), rev.clone()));
                     }
                     out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));

@@ -122,6 +122,9 @@ pub struct Dictionaries {
     /// PETRARCH2 semantics for discards: whole white-space tokens ("AGO," is not "AGO"), and a
     /// phrase must be followed by another token; otherwise PETRARCH-1's substring search.
     pub discard_tokens: bool,
+    /// PETRARCH2 semantics (read from a `PETR_config.ini`): a `[a:b]` pattern codes `a` only
+    /// (its recorded output never holds the paired reverse event).
+    pub petrarch2: bool,
 }
 
 impl fmt::Display for Dictionaries {
@@ -1091,7 +1094,7 @@ pub fn config_files(path: &Path, text: &str) -> Result<Vec<(String, PathBuf)>, L
 pub fn load_config(path: &Path) -> Result<(Dictionaries, Vec<LexiconError>), LexiconError> {
     let text = std::fs::read_to_string(path).map_err(|e| err(&path.display().to_string(), 0, format!("cannot read: {e}")))?;
     let files = config_files(path, &text)?;
-    let mut d = Dictionaries { discard_tokens: true, ..Default::default() };
+    let mut d = Dictionaries { discard_tokens: true, petrarch2: true, ..Default::default() };
     let mut errors = Vec::new();
     for (kind, file) in files {
         d.load_file(&kind, &file, &mut errors)?;
