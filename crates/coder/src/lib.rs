@@ -187,7 +187,7 @@ impl Coder {
             if speaker.as_ref().is_some_and(|s| s.verb_token == trigger) && info.plover_event.is_empty() && matches.len() > 1 {
                 continue;
             }
-            let roles = roles::assign(pattern.kind, m, tokens, &mentions);
+            let roles = roles::assign(pattern.kind, m, tokens, &mentions, self.lexicon.peer_rules);
             if pattern.kind == PatternKind::Noun && roles.actor.is_empty() && trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "this" | "that" | "these" | "those") {
                 continue; // "this ceasefire": a reference back, not a new event
             }

@@ -220,7 +220,8 @@ fn sentence_country(tokens: &[Token], mentions: &[Mention], m: &mut Mention, oth
 }
 
 /// Assigns actor and recipient for one event match.
-pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, tokens: &[Token], mentions: &[Mention]) -> Roles {
+/// `peer`: a peer coder's dictionaries, whose bare groups stay without a country (`---GOV`).
+pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, tokens: &[Token], mentions: &[Mention], peer: bool) -> Roles {
     let trigger = m.tokens[0];
     let last = *m.tokens.last().unwrap_or(&trigger);
     let mut roles = Roles::default();
@@ -257,7 +258,7 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             roles.recipient = coordinated(tokens, mentions, &r);
         }
     }
-    if let Some(a) = roles.actor.first_mut() {
+    if let Some(a) = roles.actor.first_mut().filter(|_| !peer) {
         sentence_country(tokens, mentions, a, &roles.recipient);
     }
     // Nobody acts on themselves: drop recipients that repeat an actor.
