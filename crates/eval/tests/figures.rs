@@ -4,13 +4,11 @@ use eventwire_coder::Coder;
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
+    let p = eventwire_eval::corpus::shared_dir().map(|d| d.join(rel)).filter(|p| p.exists());
+    if p.is_none() {
+        eprintln!("skipped: ../shared/{rel} is absent");
     }
+    p
 }
 
 #[test]
