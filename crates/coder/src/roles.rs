@@ -65,13 +65,14 @@ fn in_apposition(tokens: &[Token], mentions: &[Mention], m: &Mention, before: us
 
 /// The nearest mention before `before` that can be a subject; a bare group ("troops") takes the
 /// country of an earlier state subject ("Azerbaijan, which moved troops …").
-fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Option<(usize, usize)>) -> Option<Mention> {
+fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Option<(usize, usize)>, peer: bool) -> Option<Mention> {
     let in_slot = |m: &Mention| exclude.is_some_and(|(a, b)| m.start >= a && m.start < b);
     let eligible = |m: &&Mention| m.end <= before && !in_slot(m) && !preceded_by_preposition(tokens, m);
     let nearest = mentions.iter().rev().filter(eligible).find(|m| !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before))?;
     let mut chosen = nearest.clone();
     if !chosen.has_code() && chosen.kind == MentionKind::Group {
-        if let Some(state) = mentions.iter().rev().filter(eligible).find(|m| m.end <= nearest.start && m.has_code() && m.kind == MentionKind::State) {
+        // Peer dictionaries leave a bare group without a country (`---GOV`).
+        if let Some(state) = mentions.iter().rev().filter(eligible).filter(|_| !peer).find(|m| m.end <= nearest.start && m.has_code() && m.kind == MentionKind::State) {
             chosen.entity.code = state.entity.code.clone();
             chosen.start = state.start.min(chosen.start);
         }
@@ -157,10 +158,14 @@ fn is_passive(tokens: &[Token], trigger: usize) -> bool {
 }
 
 /// "Egypt and Qatar", "Israel, Jordan and Egypt": the mentions coordinated with `m`, in order.
-fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention) -> Vec<Mention> {
+fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention, peer: bool) -> Vec<Mention> {
     let joins = |a: usize, b: usize| {
         let between = &tokens[a..b];
-        matches!(between.iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().as_slice(), ["and"] | [","] | [",", "and"] | ["or"])
+        let words: Vec<&str> = between.iter().map(|t| t.norm.as_str()).collect();
+        // Peer coders join whole noun phrases: "Fornost and the evil awful Gondor".
+        let lead = words.iter().take_while(|w| matches!(**w, "," | "and" | "or")).count();
+        let np = peer && lead > 0 && words.len() - lead <= 3 && between[lead..].iter().all(|t| t.kind == eventwire_text::TokenKind::Word && !t.capitalized);
+        np || matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["or"])
     };
     let Some(pos) = mentions.iter().position(|x| x.start == m.start) else { return vec![m.clone()] };
     let mut first = pos;
@@ -230,7 +235,7 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
         if let Some(a) = by_phrase(tokens, mentions, trigger, last) {
             roles.actor.push(a.clone());
         }
-        if let Some(r) = subject(tokens, mentions, trigger, None) {
+        if let Some(r) = subject(tokens, mentions, trigger, None, peer) {
             roles.recipient.push(r);
         }
     } else {
@@ -241,12 +246,12 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
                 // An agent noun is its own actor: "Palestinian suicide bombers".
                 .or_else(|| mentions.iter().find(|x| x.start <= trigger && trigger < x.end && x.has_code()))
                 .cloned()
-                .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot)),
-            PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot),
+                .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot, peer)),
+            PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot, peer),
         };
         if let Some(mut a) = actor {
             locate_group(tokens, mentions, &mut a);
-            roles.actor = coordinated(tokens, mentions, &a);
+            roles.actor = coordinated(tokens, mentions, &a, peer);
         }
         let recipient = slot_mention.or_else(|| match kind {
             PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None),
@@ -255,7 +260,7 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
         if let Some(r) = recipient {
             let mut r = r.clone();
             locate_group(tokens, mentions, &mut r);
-            roles.recipient = coordinated(tokens, mentions, &r);
+            roles.recipient = coordinated(tokens, mentions, &r, peer);
         }
     }
     if let Some(a) = roles.actor.first_mut().filter(|_| !peer) {

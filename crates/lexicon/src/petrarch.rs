@@ -549,8 +549,18 @@ impl Dictionaries {
             return;
         }
         let verb_slot = verb_slot(&b.verbs);
+        // The same pattern twice in a block: the later line wins (PETRARCH keys patterns by their words).
+        let mut patterns = b.patterns;
+        let mut k = 0;
+        while k < patterns.len() && !self.stems {
+            if patterns[k + 1..].iter().any(|q| q.slots == patterns[k].slots && q.swap == patterns[k].swap) {
+                patterns.remove(k);
+            } else {
+                k += 1;
+            }
+        }
         // Patterns first: on a tie with the bare verb, the earlier pattern wins.
-        for mut p in b.patterns {
+        for mut p in patterns {
             // The verb's place holds every verb of the block.
             for (slot, _) in p.slots.iter_mut() {
                 if slot.len() == 1 && slot[0].len() == 1 && slot[0][0] == "*" {
