@@ -161,6 +161,7 @@ impl Coder {
         let speaker = attribution(tokens, &mentions, ctx);
         let mut out = Vec::new();
         let mut embedded_until: Option<usize> = None;
+        let mut prev_actor: Option<Vec<Mention>> = None;
         let has_plover = matches.iter().any(|m| {
             let p = &self.lexicon.events.patterns[m.pattern as usize];
             self.lexicon.codes.get(&p.cameo).is_some_and(|c| !c.plover_event.is_empty())
@@ -187,7 +188,14 @@ impl Coder {
             if speaker.as_ref().is_some_and(|s| s.verb_token == trigger) && info.plover_event.is_empty() && matches.len() > 1 {
                 continue;
             }
-            let roles = roles::assign(pattern.kind, m, tokens, &mentions, self.lexicon.peer_rules);
+            let mut roles = roles::assign(pattern.kind, m, tokens, &mentions, self.lexicon.peer_rules);
+            if self.lexicon.peer_rules {
+                // "… condemned an attack … and promised aid": a verb after "and" shares the subject.
+                if let Some(a) = prev_actor.as_ref().filter(|_| trigger > 0 && tokens[trigger - 1].norm == "and") {
+                    roles.actor = a.clone();
+                }
+                prev_actor = Some(roles.actor.clone()).filter(|a| !a.is_empty());
+            }
             if pattern.kind == PatternKind::Noun && roles.actor.is_empty() && trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "this" | "that" | "these" | "those") {
                 continue; // "this ceasefire": a reference back, not a new event
             }

@@ -85,7 +85,7 @@ fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Optio
 /// The first mention after `after` within the clause; one with a country or organisation code
 /// beats a bare group ("offered its troops to Lebanon" → Lebanon), and bare sector words inside
 /// the matched trigger words ("military aid") never count.
-fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_end: usize, limit: usize, preps: Option<&[&str]>) -> Option<&'m Mention> {
+fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_end: usize, limit: usize, preps: Option<&[&str]>, peer: bool) -> Option<&'m Mention> {
     let mut stop = tokens.len();
     for (i, t) in tokens.iter().enumerate().skip(after + 1) {
         if t.is_clause_break() || t.norm == "." || matches!(t.norm.as_str(), "and" | "but" | "while" | "which" | "who" | "as" | "after") || i > matched_end + limit {
@@ -98,7 +98,8 @@ fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_e
         .filter(|m| {
             m.start > after
                 && m.start < stop
-                && !(m.start > 0 && tokens[m.start - 1].norm == "by")
+                // Peer coders take the head noun phrase: "an attack by Osgiliath soldiers".
+                && !(!peer && m.start > 0 && tokens[m.start - 1].norm == "by")
                 && !(m.kind == MentionKind::Group && !m.has_code() && m.start <= matched_end)
                 && preps.is_none_or(|p| m.start > 0 && p.contains(&tokens[m.start - 1].norm.as_str()))
         })
@@ -254,8 +255,8 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             roles.actor = coordinated(tokens, mentions, &a, peer);
         }
         let recipient = slot_mention.or_else(|| match kind {
-            PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None),
-            PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS)),
+            PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None, peer),
+            PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS), peer),
         });
         if let Some(r) = recipient {
             let mut r = r.clone();
