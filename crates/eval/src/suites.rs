@@ -74,17 +74,24 @@ impl PeerCoder {
             if let Some(c) = self.codes.get(&e.ew.pattern_id) {
                 e.ew.cameo = c.clone();
             }
-            if e.ew.cameo == "---" || e.ew.cameo.is_empty() {
+            if e.ew.cameo == "###" {
+                return Coded::Discarded(DiscardKind::Sentence);
+            }
+            if matches!(e.ew.cameo.as_str(), "---" | "+++" | "") {
                 continue;
             }
-            let mut src: Vec<String> = e.actor.iter().flat_map(|x| self.codes_of(x)).collect();
-            let mut tgt: Vec<String> = e.recipient.iter().flat_map(|x| self.codes_of(x)).collect();
+            let mut src: Vec<String> = distribute(&e.actor).iter().flat_map(|x| self.codes_of(x)).collect();
+            let mut tgt: Vec<String> = distribute(&e.recipient).iter().flat_map(|x| self.codes_of(x)).collect();
             let meta = self.meta.get(&e.ew.pattern_id);
             if meta.is_some_and(|m| m.1) {
                 std::mem::swap(&mut src, &mut tgt);
             }
             dedup(&mut src);
             dedup(&mut tgt);
+            // TABARI: an actor coded `###` discards the sentence.
+            if src.iter().chain(&tgt).any(|c| c == "###") {
+                return Coded::Discarded(DiscardKind::Sentence);
+            }
             // A compound actor with no target acts on each other ("Gondor and Osgiliath met").
             if tgt.is_empty() && src.len() > 1 {
                 for a in &src {
@@ -135,17 +142,31 @@ impl PeerCoder {
                 if code.is_empty() && agent.is_empty() {
                     return None;
                 }
-                let code = if code.is_empty() { "---" } else { code };
+                // An agent with no actor: PETRARCH writes `---GOV`, TABARI `~GOV`.
+                let code = if !code.is_empty() { code } else if self.dicts.stems { "~" } else { "---" };
                 Some(if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
                     code.to_string()
                 } else if self.prefix_agents.iter().any(|p| p == agent) {
-                    if code == "---" { agent.to_string() } else { format!("{agent}{code}") }
+                    if code == "---" || code == "~" { agent.to_string() } else { format!("{agent}{code}") }
                 } else {
                     format!("{code}{agent}")
                 })
             })
             .collect()
     }
+}
+
+/// "The ambassadors of Arnor, Osgiliath and Gondor": one agent in a compound applies to every member.
+fn distribute(v: &[eventwire_model::Entity]) -> Vec<eventwire_model::Entity> {
+    let mut out = v.to_vec();
+    let with: Vec<&eventwire_model::Entity> = v.iter().filter(|x| !x.sector.is_empty()).collect();
+    if v.len() > 1 && with.len() == 1 {
+        let sector = with[0].sector.clone();
+        for x in out.iter_mut().filter(|x| !x.code.is_empty()) {
+            x.sector = sector.clone();
+        }
+    }
+    out
 }
 
 fn dedup(v: &mut Vec<String>) {
