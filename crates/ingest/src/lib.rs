@@ -14,8 +14,9 @@ use eventwire_model::Article;
 use serde::Deserialize;
 use std::io::{BufRead, BufReader, Read};
 
-/// Longest line or file accepted (bytes); longer input is reported, not read into memory.
-pub const MAX_RECORD: usize = 64 << 20;
+/// Longest line or file accepted (bytes): 8 MiB, far beyond any news article. Longer input is
+/// reported as a bad record and never held in memory.
+pub const MAX_RECORD: usize = 8 << 20;
 
 /// A record that could not be read, with its location.
 #[derive(Debug, thiserror::Error)]
