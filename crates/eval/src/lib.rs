@@ -39,7 +39,8 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.name)?;
         for (n, v) in &self.figures {
-            if v.fract() == 0.0 && *v >= 1.0 {
+            let ratio = ["accuracy", "f1", "precision", "recall", "within"].iter().any(|w| n.contains(w));
+            if v.fract() == 0.0 && !ratio {
                 writeln!(f, "  {n:<32} {v:.0}")?;
             } else {
                 writeln!(f, "  {n:<32} {v:.3}")?;

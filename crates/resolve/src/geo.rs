@@ -274,6 +274,9 @@ impl Gazetteer {
         }
         let mut prefixes = std::collections::HashSet::new();
         for key in index.keys() {
+            if let Some(stem) = key.strip_suffix('.') {
+                prefixes.insert(stem.into());
+            }
             let mut at = 0;
             while let Some(sp) = key[at..].find(' ') {
                 prefixes.insert(key[..at + sp].into());
@@ -374,7 +377,8 @@ impl Gazetteer {
                 words += 1;
                 k += 1;
                 if let Some(c) = self.index.get(key.as_str()) {
-                    if tokens[k - 1].capitalized {
+                    // "Frankfort, Ky.": a name may end in its abbreviation's period.
+                    if tokens[k - 1].capitalized || (tk.norm == "." && k >= 2 && tokens[k - 2].capitalized) {
                         best = Some((k, c));
                     }
                 }
@@ -395,6 +399,7 @@ impl Gazetteer {
                 Target::Region(_) => true,
                 Target::Place(p) => &*self.places[p as usize].feature_code == "PCLI",
             });
+            let major = country_or_region || cands.iter().any(|c| matches!(*c, Target::Place(p) if matches!(&*self.places[p as usize].feature_code, "ADM1" | "PPLC")));
             let prominent = country_or_region
                 || cands.iter().any(|c| matches!(*c, Target::Place(p) if {
                     let p = &self.places[p as usize];
@@ -408,7 +413,7 @@ impl Gazetteer {
             });
             let in_longer_name = tokens.get(end).is_some_and(|n| n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()))
                 || (i > 0 && !sentence_start && tokens[i - 1].capitalized && tokens[i - 1].kind == TokenKind::Word && !NEVER.contains(&tokens[i - 1].norm.as_str()));
-            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) || (in_longer_name && !cued && !prominent) || (next_is_name && !cued && !country_or_region) {
+            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) || (in_longer_name && !cued && !prominent) || (next_is_name && !cued && !major) {
                 i = end;
                 continue;
             }
@@ -644,6 +649,11 @@ impl Gazetteer {
             "ADM2" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1 && near.admin2 == unit.admin2,
             _ => false,
         }
+    }
+
+    /// True for a nationality word of our country lexicon ("Turkish", "Syrians").
+    pub fn is_demonym(&self, name: &str) -> bool {
+        self.demonyms.contains_key(&name_key(name))
     }
 
     /// GeoNames id of a target (`None` for regions).
