@@ -178,7 +178,7 @@ impl Coder {
             let after_determiner = trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
             // … and "prepared to attend", "seeking to deepen": the verb after "to" carries the event.
             let last = *m.tokens.last().unwrap_or(&trigger);
-            let chained = || matches.iter().any(|b| b.tokens[0] > last && b.tokens[0] <= last + 3 && tokens[last + 1..b.tokens[0]].iter().any(|t| t.norm == "to"));
+            let chained = || tokens.get(last + 1).is_some_and(|t| t.norm == "to") && matches.iter().any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
             if self.lexicon.peer_rules && (after_determiner || mentions.iter().any(|x| x.start <= trigger && trigger < x.end) || chained()) {
                 continue;
             }
