@@ -445,6 +445,22 @@ impl Gazetteer {
         // County, Texas is Paris, Texas).
         let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
         let mut admin1_votes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        // Provinces any reading of a name could lie in: "Alexandria" and "Rapides Parish" share
+        // Louisiana even before either is resolved.
+        let mut admin1_any: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (k, m) in mentions.iter().enumerate() {
+            for c in &m.candidates {
+                if let Target::Place(i) = *c {
+                    let p = &self.places[i as usize];
+                    if !p.admin1.is_empty() && &*p.feature_code != "PCLI" {
+                        let v = admin1_any.entry((&p.cc2, &p.admin1)).or_default();
+                        if v.last() != Some(&k) {
+                            v.push(k);
+                        }
+                    }
+                }
+            }
+        }
         for round in 0..2 {
             for (k, m) in mentions.iter_mut().enumerate() {
                 let surface = &surfaces[k];
@@ -456,6 +472,10 @@ impl Gazetteer {
                             let p = &self.places[i as usize];
                             let others = admin1_votes.get(&(&*p.cc2, &*p.admin1)).map_or(0, |v| v.iter().filter(|&&j| surfaces[j] != *surface).count());
                             s += 5.0 * (others.min(3) as f32);
+                            let mut possible: Vec<&str> = admin1_any.get(&(&*p.cc2, &*p.admin1)).map_or(Vec::new(), |v| v.iter().map(|&j| surfaces[j].as_str()).filter(|x| *x != surface).collect());
+                            possible.sort_unstable();
+                            possible.dedup();
+                            s += 2.0 * (possible.len().min(3) as f32);
                         }
                     }
                     if s > best.0 {
