@@ -612,11 +612,12 @@ impl Dictionaries {
                 continue;
             }
             if is_marker(&slot, "+") {
-                if i < star {
+                // `+ * …`: the target is the verb's subject. `SUGGESTED_+ * …`: it follows a word
+                // before the verb, which the pattern starts with: keep its place.
+                if i < star && slots.is_empty() {
                     target_before = true;
                     continue;
                 }
-                // `+` right before `*` or first after it is the plain object: keep the slot.
                 slots.push((slot, false));
                 continue;
             }
