@@ -175,7 +175,11 @@ impl Coder {
             let trigger = m.tokens[0];
             // Peer dictionaries code verbs only: a trigger inside an actor's name ("United States") is none.
             // … and a word after a determiner is a noun ("a brief visit", "the restore").
-            let after_determiner = trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
+            let determiner = |t: &eventwire_text::Token| matches!(t.norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
+            let plain = |t: &eventwire_text::Token| t.kind == eventwire_text::TokenKind::Word && !t.capitalized && !matches!(t.norm.as_str(), "has" | "have" | "had" | "is" | "are" | "was" | "were" | "will" | "would" | "be" | "been" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "must" | "should" | "to" | "not" | "n't" | "also" | "then");
+            // "a brief private visit": a determiner and plain words before a base form.
+            let noun_phrase = !tokens[trigger].norm.ends_with("ed") && (2..=3).any(|k| trigger >= k && determiner(&tokens[trigger - k]) && tokens[trigger - k + 1..trigger].iter().all(plain) && !mentions.iter().any(|x| x.start < trigger && x.end > trigger - k));
+            let after_determiner = trigger > 0 && (determiner(&tokens[trigger - 1]) || noun_phrase);
             // … and "prepared to attend", "seeking to deepen": the verb after "to" carries the event.
             let last = *m.tokens.last().unwrap_or(&trigger);
             let chained = || tokens.get(last + 1).is_some_and(|t| t.norm == "to") && matches.iter().any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
