@@ -67,7 +67,14 @@ fn in_apposition(tokens: &[Token], mentions: &[Mention], m: &Mention, before: us
 /// country of an earlier state subject ("Azerbaijan, which moved troops …").
 fn subject(tokens: &[Token], mentions: &[Mention], before: usize, exclude: Option<(usize, usize)>, peer: bool) -> Option<Mention> {
     let in_slot = |m: &Mention| exclude.is_some_and(|(a, b)| m.start >= a && m.start < b);
-    let eligible = |m: &&Mention| m.end <= before && !in_slot(m) && !preceded_by_preposition(tokens, m);
+    // Peer coders parse clauses: "… after Calenardhon crowds burned …" has its own subject, and
+    // a verb after a subordinator never takes a subject from before it.
+    const SUBORDINATORS: &[&str] = &["after", "before", "since", "until", "when", "while", "because", "although", "though", "unless", "if"];
+    let floor = if peer { tokens[..before].iter().rposition(|t| SUBORDINATORS.contains(&t.norm.as_str())) } else { None };
+    let opens_clause = |m: &Mention| floor.is_some_and(|f| m.start == f + 1);
+    let eligible = |m: &&Mention| {
+        m.end <= before && !in_slot(m) && floor.is_none_or(|f| m.start > f) && (!preceded_by_preposition(tokens, m) || opens_clause(m))
+    };
     let nearest = mentions.iter().rev().filter(eligible).find(|m| !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before))?;
     let mut chosen = nearest.clone();
     if !chosen.has_code() && chosen.kind == MentionKind::Group {

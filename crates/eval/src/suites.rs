@@ -103,7 +103,7 @@ impl PeerCoder {
                 }
                 continue;
             }
-            if require_dyad && (src.is_empty() || tgt.is_empty()) {
+            if (require_dyad && (src.is_empty() || tgt.is_empty())) || (src.is_empty() && tgt.is_empty()) {
                 continue;
             }
             let or_dash = |v: &mut Vec<String>| {

@@ -21,7 +21,7 @@ fn petrarch_unit_test_records() {
     let r = petrarch_suite(&path, None).unwrap();
     assert_eq!(r.get("records"), Some(279.0), "{r}");
     let passed = r.get("passed").unwrap();
-    assert!(passed >= 207.0, "PETRARCH unit tests: {passed}/279 passed, floor 207\n{r}");
+    assert!(passed >= 209.0, "PETRARCH unit tests: {passed}/279 passed, floor 209\n{r}");
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn petrarch2_gsr_on_gigaword_sample() {
     };
     let r = petrarch_gsr(&gsr, Some(&text), &config, None).unwrap();
     let passed = r.get("passed").unwrap();
-    assert!(passed >= 25.0, "PETRARCH2 GSR: {passed}/74 passed, floor 25\n{r}");
+    assert!(passed >= 24.0, "PETRARCH2 GSR: {passed}/74 passed, floor 24\n{r}");
 }
 
 #[test]
