@@ -239,7 +239,9 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
     let last = *m.tokens.last().unwrap_or(&trigger);
     let mut roles = Roles::default();
     let slot_mention = m.recipient_slot.and_then(|(a, b)| mentions.iter().find(|x| x.start >= a && x.start < b));
-    if kind == PatternKind::Verb && is_passive(tokens, trigger) {
+    // Peer coders read "was opposed by X" as a passive whatever the adjective lists say.
+    let by_passive = peer && tokens.get(trigger + 1).is_some_and(|t| t.norm == "by") && (1..=3).any(|k| trigger >= k && BE.contains(&tokens[trigger - k].norm.as_str()));
+    if kind == PatternKind::Verb && (is_passive(tokens, trigger) || by_passive) {
         if let Some(a) = by_phrase(tokens, mentions, trigger, last) {
             roles.actor.push(a.clone());
         }
