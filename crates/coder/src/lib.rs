@@ -173,17 +173,7 @@ impl Coder {
                 continue; // a bare statement only counts when nothing else happened
             }
             let trigger = m.tokens[0];
-            // Peer dictionaries code verbs only: a trigger inside an actor's name ("United States") is none.
-            // … and a word after a determiner is a noun ("a brief visit", "the restore").
-            let determiner = |t: &eventwire_text::Token| matches!(t.norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
-            let plain = |t: &eventwire_text::Token| t.kind == eventwire_text::TokenKind::Word && !t.capitalized && !matches!(t.norm.as_str(), "has" | "have" | "had" | "is" | "are" | "was" | "were" | "will" | "would" | "be" | "been" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "must" | "should" | "to" | "not" | "n't" | "also" | "then");
-            // "a brief private visit": a determiner and plain words before a base form.
-            let noun_phrase = !tokens[trigger].norm.ends_with("ed") && (2..=3).any(|k| trigger >= k && determiner(&tokens[trigger - k]) && tokens[trigger - k + 1..trigger].iter().all(plain) && !mentions.iter().any(|x| x.start < trigger && x.end > trigger - k));
-            let after_determiner = trigger > 0 && (determiner(&tokens[trigger - 1]) || noun_phrase);
-            // … and "prepared to attend", "seeking to deepen": the verb after "to" carries the event.
-            let last = *m.tokens.last().unwrap_or(&trigger);
-            let chained = || tokens.get(last + 1).is_some_and(|t| t.norm == "to") && matches.iter().any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
-            if self.lexicon.peer_rules && (after_determiner || mentions.iter().any(|x| x.start <= trigger && trigger < x.end) || chained()) {
+            if self.lexicon.peer_rules && !peer_verb(tokens, &mentions, &matches, m) {
                 continue;
             }
             if embedded_until.is_some_and(|e| trigger <= e) {
@@ -372,6 +362,33 @@ impl Coder {
             })
             .collect()
     }
+}
+
+/// Whether a peer dictionary's match stands on a verb, as PETRARCH and TABARI (which code verbs
+/// only) would see it: not a word of an actor's name ("United States"), not a noun after a
+/// determiner ("a brief private visit", "the restore"), not the first verb of a chain whose verb
+/// after "to" carries the event ("prepared to attend"). A pattern that starts with its subject
+/// ("- &MILITARY *": "troops withdrew") is judged on the word after it.
+fn peer_verb(tokens: &[eventwire_text::Token], mentions: &[Mention], matches: &[eventwire_lexicon::EventMatch], m: &eventwire_lexicon::EventMatch) -> bool {
+    let determiner = |t: &eventwire_text::Token| matches!(t.norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
+    let plain = |t: &eventwire_text::Token| {
+        t.kind == eventwire_text::TokenKind::Word
+            && !t.capitalized
+            && !matches!(t.norm.as_str(), "has" | "have" | "had" | "is" | "are" | "was" | "were" | "will" | "would" | "be" | "been" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "must" | "should" | "to" | "not" | "n't" | "also" | "then")
+    };
+    let in_mention = |i: usize| mentions.iter().any(|x| x.start <= i && i < x.end);
+    let after_determiner = |i: usize| {
+        // "a brief private visit": a determiner and plain words before a base form.
+        let noun_phrase = !tokens[i].norm.ends_with("ed")
+            && (2..=3).any(|k| i >= k && determiner(&tokens[i - k]) && tokens[i - k + 1..i].iter().all(plain) && !mentions.iter().any(|x| x.start < i && x.end > i - k));
+        i > 0 && (determiner(&tokens[i - 1]) || noun_phrase)
+    };
+    let verb_like = |i: usize| !in_mention(i) && !after_determiner(i);
+    let trigger = m.tokens[0];
+    let stands = verb_like(trigger) || (in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]));
+    let last = *m.tokens.last().unwrap_or(&trigger);
+    let chained = tokens.get(last + 1).is_some_and(|t| t.norm == "to") && matches.iter().any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
+    stands && !chained
 }
 
 /// The date expression that dates an event: the nearest one in the trigger's clause, or one that

@@ -257,7 +257,12 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
                 .or_else(|| mentions.iter().find(|x| x.start <= trigger && trigger < x.end && x.has_code()))
                 .cloned()
                 .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot, peer)),
-            PatternKind::Verb => subject(tokens, mentions, trigger, m.recipient_slot, peer),
+            // A peer pattern that starts with its subject ("- &MILITARY *": "UN troops withdrew").
+            PatternKind::Verb => mentions
+                .iter()
+                .find(|x| peer && x.start <= trigger && trigger < x.end)
+                .cloned()
+                .or_else(|| subject(tokens, mentions, trigger, m.recipient_slot, peer)),
         };
         if let Some(mut a) = actor {
             locate_group(tokens, mentions, &mut a);
