@@ -107,6 +107,8 @@ fn object<'m>(tokens: &[Token], mentions: &'m [Mention], after: usize, matched_e
                 && m.start < stop
                 // Peer coders take the head noun phrase: "an attack by Osgiliath soldiers".
                 && !(!peer && m.start > 0 && tokens[m.start - 1].norm == "by")
+                // "noted he would now boycott …": in a peer pattern a pronoun is a subject, not the target.
+                && !(peer && m.kind == MentionKind::Pronoun)
                 && !(m.kind == MentionKind::Group && !m.has_code() && m.start <= matched_end)
                 && preps.is_none_or(|p| m.start > 0 && p.contains(&tokens[m.start - 1].norm.as_str()))
         })
@@ -269,7 +271,8 @@ pub(crate) fn assign(kind: PatternKind, m: &eventwire_lexicon::EventMatch, token
             roles.actor = coordinated(tokens, mentions, &a, peer);
         }
         let recipient = slot_mention.or_else(|| match kind {
-            PatternKind::Verb => object(tokens, mentions, trigger, last, 8, None, peer),
+            // Peer coders take the clause's first actor after the verb, however far.
+            PatternKind::Verb => object(tokens, mentions, trigger, last, if peer { 16 } else { 8 }, None, peer),
             PatternKind::Noun => object(tokens, mentions, last, last, 6, Some(NOUN_TARGET_PREPS), peer),
         });
         if let Some(r) = recipient {
