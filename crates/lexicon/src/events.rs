@@ -69,6 +69,8 @@ pub struct EventMatcher {
     pub patterns: Vec<EventPattern>,
     vocab: HashMap<String, u32>,
     by_trigger: HashMap<u32, Vec<u32>>,
+    /// Peer dictionaries list word forms ("LEFT", "LEAVE"): prefer the text's own form on a tie.
+    pub(crate) prefer_forms: bool,
 }
 
 const MAX_GAP: usize = 3;
@@ -103,12 +105,22 @@ impl EventMatcher {
                 }
             }
         }
+        // On a tie, a pattern written with the text's own word form beats one reached through a
+        // lemma ("left" the verb form before "leave").
+        let exact = |m: &EventMatch| {
+            if !self.prefer_forms {
+                return false;
+            }
+            let form = self.vocab.get(tokens[m.tokens[0]].norm.as_str());
+            matches!(self.patterns[m.pattern as usize].elems.first(), Some(Elem::Word { alts, .. }) if form.is_some_and(|f| alts.contains(f)))
+        };
         found.sort_by(|a, b| {
             let (pa, pb) = (&self.patterns[a.pattern as usize], &self.patterns[b.pattern as usize]);
             pb.words
                 .cmp(&pa.words)
                 .then(pb.cameo.len().cmp(&pa.cameo.len()))
                 .then(a.tokens[0].cmp(&b.tokens[0]))
+                .then(exact(b).cmp(&exact(a)))
                 .then(a.pattern.cmp(&b.pattern))
         });
         let mut used: HashSet<usize> = HashSet::new();

@@ -117,7 +117,9 @@ impl LexiconBuilder {
         }
         let ours = self.files.iter().any(|(p, _)| p.contains("events/") || p.ends_with(".events.txt"));
         let peer_rules = !self.peers.is_empty() && !ours;
-        let lexicon = Lexicon { codes, actors: actors.build(), events: events.build(&mut errors), peer_rules };
+        let mut events = events.build(&mut errors);
+        events.prefer_forms = peer_rules;
+        let lexicon = Lexicon { codes, actors: actors.build(), events, peer_rules };
         (lexicon, errors)
     }
 }
