@@ -242,18 +242,22 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
     let r161 = ratio(e2e_ok, with_point);
     let r161_places = ratio(e2e_ok, with_point - demonym_gold_with_point);
     let mut report = Report { name: format!("geoparsing ({})", path.display()), ..Default::default() };
-    report.figures = vec![
-        ("articles".into(), articles.len() as f64),
-        ("gold_toponyms".into(), gold_n as f64),
-        ("gold_spans_exact_id_accuracy".into(), ratio(exact, with_id)),
-        ("gold_spans_within_161km".into(), ratio(near, with_point)),
-        ("gold_spans_country_accuracy".into(), ratio(country_ok, with_country)),
+    report.figures = vec![("articles".into(), articles.len() as f64), ("gold_toponyms".into(), gold_n as f64)];
+    // GeoVirus gives points only: no GeoNames ids, no countries.
+    if with_id > 0 {
+        report.figures.push(("gold_spans_exact_id_accuracy".into(), ratio(exact, with_id)));
+    }
+    report.figures.push(("gold_spans_within_161km".into(), ratio(near, with_point)));
+    if with_country > 0 {
+        report.figures.push(("gold_spans_country_accuracy".into(), ratio(country_ok, with_country)));
+    }
+    report.figures.extend::<Vec<(String, f64)>>(vec![
         ("detection_precision".into(), p),
         ("detection_recall".into(), r),
         ("detection_f1".into(), f1(p, r)),
         ("end_to_end_f1_161km".into(), f1(p161, r161)),
         ("gold_toponyms_that_are_demonyms".into(), demonym_gold as f64),
         ("end_to_end_f1_161km_without_demonyms".into(), f1(p161, r161_places)),
-    ];
+    ]);
     Ok(report)
 }
