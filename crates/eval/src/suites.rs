@@ -80,8 +80,10 @@ impl PeerCoder {
             if matches!(e.ew.cameo.as_str(), "---" | "+++" | "") {
                 continue;
             }
-            let mut src: Vec<String> = distribute(&e.actor).iter().flat_map(|x| self.codes_of(x)).collect();
-            let mut tgt: Vec<String> = distribute(&e.recipient).iter().flat_map(|x| self.codes_of(x)).collect();
+            // PETRARCH spreads a compound's agent over its members; TABARI does not.
+            let spread = |v: &[eventwire_model::Entity]| if self.dicts.stems { v.to_vec() } else { distribute(v) };
+            let mut src: Vec<String> = spread(&e.actor).iter().flat_map(|x| self.codes_of(x)).collect();
+            let mut tgt: Vec<String> = spread(&e.recipient).iter().flat_map(|x| self.codes_of(x)).collect();
             let meta = self.meta.get(&e.ew.pattern_id);
             if meta.is_some_and(|m| m.1) {
                 std::mem::swap(&mut src, &mut tgt);

@@ -1037,7 +1037,18 @@ fn expand_words(phrase: &str, synsets: &HashMap<String, Vec<String>>, depth: usi
         return Err(format!("synsets nest too deep at {phrase:?}"));
     }
     let mut acc: Vec<Vec<String>> = vec![Vec::new()];
-    for w in phrase.split(['_', ' ']).filter(|w| !w.is_empty()) {
+    // Words with their TABARI stem marks: the last word of a `_` chain without a trailing `_`.
+    let marked: Vec<String> = phrase
+        .split(' ')
+        .flat_map(|tok| {
+            let parts: Vec<&str> = tok.split('_').collect();
+            let n = parts.len();
+            parts.into_iter().enumerate().map(move |(k, w)| if w.starts_with('&') { w.to_string() } else { stem_mark(w, k + 1 == n) })
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    for w in &marked {
+        let w = w.as_str();
         let options: Vec<Vec<String>> = if w.starts_with('&') {
             let name = w.trim_end_matches('_');
             let members = synsets.get(name).ok_or_else(|| format!("unknown synset {name}"))?;

@@ -129,7 +129,8 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
                     d.synsets.entry(name.clone()).or_default();
                     synset = Some(name);
                 } else if let (Some(s), Some(m)) = (&synset, l.strip_prefix('+')) {
-                    let m = m.split(['_', ' ']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+                    // Kept as written: `_` and its absence mark whole words and stems.
+                    let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
                     if let Some(v) = d.synsets.get_mut(s) {
                         v.push(m);
                     }
