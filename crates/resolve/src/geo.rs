@@ -131,8 +131,21 @@ impl std::fmt::Debug for Gazetteer {
 
 /// The lookup key of a name: normalised, hyphens as spaces, single spaces.
 pub fn name_key(s: &str) -> String {
-    let n = normalize(s);
-    n.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut push_words = |n: &str| {
+        for w in n.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    };
+    if s.is_ascii() {
+        push_words(&s.to_ascii_lowercase());
+    } else {
+        push_words(&normalize(s));
+    }
+    out
 }
 
 /// Words that put a place name right after them.
@@ -253,10 +266,9 @@ impl Gazetteer {
         }
         // Keep each name's 25 most prominent candidates, most prominent first: ranking then costs
         // the same for "Washington" as for "Xankandi".
-        let prominence = |t: &Target| match *t {
-            Target::Region(_) => f32::MAX,
-            Target::Place(i) => {
-                let p = &places[i as usize];
+        let static_rank: Vec<f32> = places
+            .iter()
+            .map(|p| {
                 let feature = match &*p.feature_code {
                     "PCLI" => 30.0,
                     "ADM1" | "PPLC" => 8.0,
@@ -264,7 +276,11 @@ impl Gazetteer {
                     _ => 0.0,
                 };
                 feature + (p.population as f32 + 1.0).ln() + 1.5 * (p.alt_count as f32 + 1.0).ln()
-            }
+            })
+            .collect();
+        let prominence = |t: &Target| match *t {
+            Target::Region(_) => f32::MAX,
+            Target::Place(i) => static_rank[i as usize],
         };
         for v in index.values_mut() {
             if v.len() > 1 {
