@@ -343,7 +343,8 @@ impl Dictionaries {
         let mut sets: Vec<(String, Vec<String>)> = Vec::new();
         for (n, line) in content_lines(text, comment) {
             let line = line.trim();
-            if line.starts_with('!') {
+            // `!SET! = A, B` defines a set; `!MINIST! OF_DEFENSE [~GOV]` is a phrase using one.
+            if line.starts_with('!') && !line.contains('[') {
                 let Some((name, members)) = line.split_once('=') else {
                     errors.push(err(file, n, "substitution set needs '=' (!NAME! = A, B)"));
                     continue;
@@ -1173,6 +1174,15 @@ mod tests {
         assert_eq!(d.agents[1].phrases, ["POLICY"]);
         assert_eq!(d.agents[2].phrases, ["ARMY", "ARMIES"]);
         assert!(d.agents[3].prefix);
+    }
+
+    #[test]
+    fn agent_phrases_may_start_with_a_set() {
+        let mut d = Dictionaries::default();
+        let mut e = Vec::new();
+        d.parse_agents("g.txt", "!MINIST! = MINISTER, MINISTRY\n!MINIST!_OF_DEFENSE [~GOVDEF]\n", &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(d.agents[0].phrases, ["MINISTER OF DEFENSE", "MINISTRY OF DEFENSE"]);
     }
 
     #[test]
