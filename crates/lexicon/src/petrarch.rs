@@ -179,8 +179,18 @@ pub(crate) fn content_lines(text: &str, comment: char) -> Vec<(usize, &str)> {
                 }
             }
         }
-        let line = match line.find(comment) {
-            Some(k) => &line[..k],
+        // The comment starts at the first comment character outside a `[…]` code (`[###]`).
+        let mut depth = 0i32;
+        let cut = line.char_indices().find(|&(_, c)| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            c == comment && depth <= 0
+        });
+        let line = match cut {
+            Some((k, _)) => &line[..k],
             None => line,
         };
         if line.trim().is_empty() || line.trim_start().starts_with("<!") {

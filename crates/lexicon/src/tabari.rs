@@ -93,6 +93,9 @@ pub fn parse_options(d: &mut Dictionaries, file: &str, text: &str, errors: &mut 
     d.files.push(file.to_string());
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
+        if l.starts_with("~~~~") {
+            break; // end of the options
+        }
         if l.is_empty() || l.starts_with("//") {
             continue;
         }
