@@ -8,6 +8,7 @@
 //! name, and the story's context (countries named in it, other places' provinces).
 
 use eventwire_text::{normalize, Lemmatizer, Token, TokenKind};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::OnceLock;
@@ -16,6 +17,9 @@ const PLACES: &[u8] = include_bytes!("../../../data/geo/places.tsv.gz");
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
 /// Our country lexicon: its demonyms resolve given spans like "Turkish" to the country.
 const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt");
+
+/// A short code shared by many rows ("PPL", "US", "05"), stored once.
+pub type Code = std::sync::Arc<str>;
 
 /// One gazetteer row: a country, an admin unit or a populated place.
 #[derive(Debug, Clone)]
@@ -29,17 +33,17 @@ pub struct Place {
     /// Longitude.
     pub lon: f32,
     /// GeoNames feature class (`P`, `A`).
-    pub feature_class: Box<str>,
+    pub feature_class: Code,
     /// GeoNames feature code (`PPLC`, `ADM1`, `PCLI`, …).
-    pub feature_code: Box<str>,
+    pub feature_code: Code,
     /// ISO alpha-2.
-    pub cc2: Box<str>,
+    pub cc2: Code,
     /// ISO alpha-3.
-    pub cc3: Box<str>,
+    pub cc3: Code,
     /// Admin-1 code within the country.
-    pub admin1: Box<str>,
+    pub admin1: Code,
     /// Admin-2 code within the admin-1.
-    pub admin2: Box<str>,
+    pub admin2: Code,
     /// Population (a lower bound for admin units).
     pub population: u64,
     /// Number of alternate names (prominence).
@@ -114,19 +118,28 @@ pub struct Gazetteer {
     pub places: Vec<Place>,
     /// Curated regions.
     pub regions: Vec<Region>,
-    index: HashMap<Box<str>, Vec<Target>>,
+    index: FxHashMap<Box<str>, Vec<Target>>,
     units: HashMap<Box<str>, u32>,
     primary: Vec<Box<str>>,
     grid: OnceLock<HashMap<(i16, i16), Vec<u32>>>,
     demonyms: HashMap<String, u32>,
     /// Every word-prefix of a multi-word name ("new", "new york"), so detection stops early.
-    prefixes: std::collections::HashSet<Box<str>>,
+    prefixes: FxHashSet<Box<str>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Gazetteer({} places, {} regions, {} names)", self.places.len(), self.regions.len(), self.index.len())
     }
+}
+
+fn intern(codes: &mut HashMap<String, Code>, s: &str) -> Code {
+    if let Some(c) = codes.get(s) {
+        return c.clone();
+    }
+    let c: Code = s.into();
+    codes.insert(s.to_string(), c.clone());
+    c
 }
 
 /// The lookup key of a name: normalised, hyphens as spaces, single spaces.
@@ -177,8 +190,9 @@ impl Gazetteer {
         flate2::read::GzDecoder::new(places_gz).read_to_string(&mut text).map_err(|e| format!("places.tsv.gz: {e}"))?;
         let mut places = Vec::with_capacity(260_000);
         let mut primary = Vec::with_capacity(260_000);
-        let mut index: HashMap<Box<str>, Vec<Target>> = HashMap::with_capacity(700_000);
+        let mut index: FxHashMap<Box<str>, Vec<Target>> = FxHashMap::with_capacity_and_hasher(700_000, Default::default());
         let mut units = HashMap::new();
+        let mut codes: HashMap<String, Code> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
                 continue;
@@ -194,19 +208,19 @@ impl Gazetteer {
                 name: f[1].into(),
                 lat: num(f[3])? as f32,
                 lon: num(f[4])? as f32,
-                feature_class: f[5].into(),
-                feature_code: f[6].into(),
-                cc2: f[7].into(),
-                cc3: f[8].into(),
-                admin1: f[9].into(),
-                admin2: f[10].into(),
+                feature_class: intern(&mut codes, f[5]),
+                feature_code: intern(&mut codes, f[6]),
+                cc2: intern(&mut codes, f[7]),
+                cc3: intern(&mut codes, f[8]),
+                admin1: intern(&mut codes, f[9]),
+                admin2: intern(&mut codes, f[10]),
                 population: f[11].parse().unwrap_or(0),
                 alt_count: f[12].parse().unwrap_or(0),
                 approximate: f[14] == "p",
             };
             match &*place.feature_code {
                 "PCLI" => {
-                    units.insert(place.cc2.clone(), i);
+                    units.insert(place.cc2.to_string().into(), i);
                 }
                 "ADM1" => {
                     units.insert(format!("{}.{}", place.cc2, place.admin1).into(), i);
@@ -288,7 +302,7 @@ impl Gazetteer {
                 v.truncate(25);
             }
         }
-        let mut prefixes = std::collections::HashSet::new();
+        let mut prefixes = FxHashSet::default();
         for key in index.keys() {
             if let Some(stem) = key.strip_suffix('.') {
                 prefixes.insert(stem.into());
