@@ -165,6 +165,12 @@ pub fn name_key(s: &str) -> String {
 const CUES: &[&str] = &["in", "near", "outside", "at", "into", "from", "across", "around", "to", "toward", "towards", "of", "inside", "between", "through", "town", "city", "village", "province", "region", "district", "capital"];
 /// Words after a name that say an administrative unit is meant.
 const UNIT_WORDS: &[&str] = &["region", "oblast", "province", "governorate", "state", "district", "county", "prefecture", "department", "regions", "provinces"];
+/// Whether a word is in [`NEVER`] (a set built once; the check runs for every capitalised word).
+fn is_never(w: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NEVER.iter().copied().collect()).contains(w)
+}
+
 /// Capitalised words that are never places in news text.
 const NEVER: &[&str] = &[
     "president", "minister", "general", "king", "queen", "prime", "secretary", "ambassador", "officials", "police", "army",
@@ -380,15 +386,16 @@ impl Gazetteer {
     pub fn find(&self, tokens: &[Token]) -> Vec<GeoMention> {
         let lemmatizer = Lemmatizer::bundled();
         let mut out = Vec::new();
+        let mut key = String::new();
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
-            if t.kind != TokenKind::Word || !t.capitalized || NEVER.contains(&t.norm.as_str()) {
+            if t.kind != TokenKind::Word || !t.capitalized || is_never(&t.norm) {
                 i += 1;
                 continue;
             }
             let mut best: Option<(usize, &Vec<Target>)> = None;
-            let mut key = String::new();
+            key.clear();
             let mut k = i;
             let mut words = 0;
             while k < tokens.len() && words < 5 {
@@ -442,7 +449,7 @@ impl Gazetteer {
                 n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()) && !self.index.contains_key(n.norm.as_str())
             });
             let in_longer_name = tokens.get(end).is_some_and(|n| n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()))
-                || (i > 0 && !sentence_start && tokens[i - 1].capitalized && tokens[i - 1].kind == TokenKind::Word && !NEVER.contains(&tokens[i - 1].norm.as_str()));
+                || (i > 0 && !sentence_start && tokens[i - 1].capitalized && tokens[i - 1].kind == TokenKind::Word && !is_never(&tokens[i - 1].norm));
             if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) || (in_longer_name && !cued && !prominent) || (next_is_name && !cued && !major) {
                 i = end;
                 continue;
@@ -458,7 +465,7 @@ impl Gazetteer {
     /// alpha-3 codes known from elsewhere (the actors' countries).
     pub fn resolve(&self, mentions: &mut [GeoMention], tokens_of: impl Fn(&GeoMention) -> String, context_countries: &[String]) {
         // Pass 1: countries and regions named in the story, and unambiguous places.
-        let mut countries: HashMap<String, f32> = HashMap::new();
+        let mut countries: FxHashMap<String, f32> = FxHashMap::default();
         for c in context_countries {
             *countries.entry(c.clone()).or_default() += 0.5;
         }
@@ -474,10 +481,10 @@ impl Gazetteer {
         // story resolved into pull candidates towards them ("Paris" in a story about Lamar
         // County, Texas is Paris, Texas).
         let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
-        let mut admin1_votes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut admin1_votes: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
         // Provinces any reading of a name could lie in: "Alexandria" and "Rapides Parish" share
         // Louisiana even before either is resolved.
-        let mut admin1_any: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut admin1_any: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
         for (k, m) in mentions.iter().enumerate() {
             for c in &m.candidates {
                 if let Target::Place(i) = *c {
@@ -527,7 +534,7 @@ impl Gazetteer {
         }
     }
 
-    fn score(&self, c: Target, surface: &str, unit: bool, countries: &HashMap<String, f32>) -> f32 {
+    fn score(&self, c: Target, surface: &str, unit: bool, countries: &FxHashMap<String, f32>) -> f32 {
         let p = match c {
             Target::Region(r) => {
                 let in_story = self.regions[r as usize].countries.iter().any(|cc| countries.contains_key(cc));
@@ -581,7 +588,8 @@ impl Gazetteer {
     pub fn geoparse(&self, text: &str, sentences: &[eventwire_text::Sentence], context_countries: &[String]) -> Vec<Found> {
         // Surnames: the last word of a capitalised name that is not a place ("John Steele" makes a
         // later bare "Steele" a person).
-        let mut surnames: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut surnames: FxHashSet<&str> = FxHashSet::default();
+        let mut whole = String::new();
         for s in sentences {
             let t = &s.tokens;
             let mut i = 0;
@@ -590,8 +598,14 @@ impl Gazetteer {
                 while j < t.len() && t[j].capitalized && t[j].kind == TokenKind::Word {
                     j += 1;
                 }
-                if j - i >= 2 && !NEVER.contains(&t[i].norm.as_str()) {
-                    let whole = t[i..j].iter().map(|x| x.norm.as_str()).collect::<Vec<_>>().join(" ");
+                if j - i >= 2 && !is_never(&t[i].norm) {
+                    whole.clear();
+                    for (n, x) in t[i..j].iter().enumerate() {
+                        if n > 0 {
+                            whole.push(' ');
+                        }
+                        whole.push_str(&x.norm);
+                    }
                     let last = t[j - 1].norm.as_str();
                     if !self.index.contains_key(whole.as_str()) && !self.index.contains_key(t[i].norm.as_str()) && !self.prominent(last) {
                         surnames.insert(last);
