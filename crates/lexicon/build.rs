@@ -2,15 +2,27 @@
 use std::{env, fs, path::Path};
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
             collect(&p, root, out);
         } else if p.extension().is_some_and(|e| e == "txt" || e == "tsv") {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-            out.push((rel, p.canonicalize().unwrap_or(p.clone()).to_string_lossy().into_owned()));
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((
+                rel,
+                p.canonicalize()
+                    .unwrap_or(p.clone())
+                    .to_string_lossy()
+                    .into_owned(),
+            ));
         }
     }
 }

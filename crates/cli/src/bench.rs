@@ -24,7 +24,11 @@ pub struct BenchArgs {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -63,12 +67,22 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         round += 1;
     }
     let mb = bytes as f64 / (1 << 20) as f64;
-    println!("corpus: {} articles, {:.1} MB (BBC + Reuters x{round})", articles.len(), mb);
+    println!(
+        "corpus: {} articles, {:.1} MB (BBC + Reuters x{round})",
+        articles.len(),
+        mb
+    );
     println!("lexicon + lemmas compiled and loaded in {load:.3} s; gazetteer loaded in {gazetteer_load:.3} s (+{gazetteer_mb:.0} MB peak memory)");
 
-    let sentences: usize = articles.par_iter().map(|a| segment(&Document::new(&a.title, &a.text)).len()).sum();
+    let sentences: usize = articles
+        .par_iter()
+        .map(|a| segment(&Document::new(&a.title, &a.text)).len())
+        .sum();
     let t = Instant::now();
-    let again: usize = articles.par_iter().map(|a| segment(&Document::new(&a.title, &a.text)).len()).sum();
+    let again: usize = articles
+        .par_iter()
+        .map(|a| segment(&Document::new(&a.title, &a.text)).len())
+        .sum();
     let text_secs = t.elapsed().as_secs_f64();
     debug_assert_eq!(sentences, again);
 
@@ -81,7 +95,10 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     });
     let pass = |c: &Coder| {
         let t = Instant::now();
-        let n: usize = articles.par_iter().map(|a| c.code(a).map_or(0, |e| e.len())).sum();
+        let n: usize = articles
+            .par_iter()
+            .map(|a| c.code(a).map_or(0, |e| e.len()))
+            .sum();
         (n, t.elapsed().as_secs_f64())
     };
     let (events, a1) = pass(&located);
@@ -100,11 +117,23 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let all_rate = bytes as f64 / all_secs;
 
     println!("threads: {}", rayon::current_num_threads());
-    println!("coder:      {:>10.0} sentences/s  {:>7.2} MB/s  {events} events (with event locations)", sentences as f64 / all_secs, mb / all_secs);
+    println!(
+        "coder:      {:>10.0} sentences/s  {:>7.2} MB/s  {events} events (with event locations)",
+        sentences as f64 / all_secs,
+        mb / all_secs
+    );
     println!("no geo:     {:>10.0} sentences/s  {:>7.2} MB/s  {unlocated} events; geolocation adds {:.0}% time", sentences as f64 / no_geo_secs, mb / no_geo_secs, 100.0 * (all_secs / no_geo_secs - 1.0));
-    println!("text stage: {:>10.0} sentences/s  {:>7.2} MB/s  (baseline: segment + tokenize only)", sentences as f64 / text_secs, mb / text_secs);
+    println!(
+        "text stage: {:>10.0} sentences/s  {:>7.2} MB/s  (baseline: segment + tokenize only)",
+        sentences as f64 / text_secs,
+        mb / text_secs
+    );
     println!("ratio coder/text-stage time: {:.2}x", all_secs / text_secs);
-    println!("one thread: {:>7.2} MB/s; all threads / one thread: {:.2}x", one_rate / (1 << 20) as f64, all_rate / one_rate);
+    println!(
+        "one thread: {:>7.2} MB/s; all threads / one thread: {:.2}x",
+        one_rate / (1 << 20) as f64,
+        all_rate / one_rate
+    );
     println!("peak memory: {:.0} MB", peak_rss_mb());
     Ok(ExitCode::SUCCESS)
 }

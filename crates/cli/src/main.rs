@@ -17,7 +17,11 @@ mod bench;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "eventwire", version, about = "News text in, PLOVER and CAMEO political events out.")]
+#[command(
+    name = "eventwire",
+    version,
+    about = "News text in, PLOVER and CAMEO political events out."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -123,13 +127,22 @@ impl LexiconArgs {
     /// the user's lexicon files, then the peer dictionaries (their summary goes to stderr).
     fn builder(&self) -> Result<eventwire_lexicon::LexiconBuilder> {
         use eventwire_lexicon::petrarch::Dictionaries;
-        let peer_files = [("verbs", &self.verbs), ("actors", &self.actors), ("agents", &self.agents), ("discards", &self.discards)];
+        let peer_files = [
+            ("verbs", &self.verbs),
+            ("actors", &self.actors),
+            ("agents", &self.agents),
+            ("discards", &self.discards),
+        ];
         let mut peers: Option<(Dictionaries, Vec<eventwire_lexicon::LexiconError>)> = None;
         if let Some(spec) = &self.dictionaries {
             peers = Some(match spec.split_once(':') {
                 Some(("petrarch", f)) => eventwire_lexicon::petrarch::load_config(Path::new(f))?,
-                Some(("tabari", f)) => eventwire_lexicon::tabari::load_project(Path::new(f)).map(|(d, _, e)| (d, e))?,
-                _ => bail!("--dictionaries {spec:?}: expected petrarch:CONFIG.ini or tabari:X.project"),
+                Some(("tabari", f)) => {
+                    eventwire_lexicon::tabari::load_project(Path::new(f)).map(|(d, _, e)| (d, e))?
+                }
+                _ => bail!(
+                    "--dictionaries {spec:?}: expected petrarch:CONFIG.ini or tabari:X.project"
+                ),
             });
         }
         for (kind, files) in peer_files {
@@ -144,14 +157,25 @@ impl LexiconArgs {
         };
         for f in &self.files {
             let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
-            let path = if f.ends_with(".events.txt") { format!("events/{f}") } else { f.clone() };
+            let path = if f.ends_with(".events.txt") {
+                format!("events/{f}")
+            } else {
+                f.clone()
+            };
             b.add_file(&path, text);
         }
         if let Some((d, errors)) = peers {
             for e in &errors {
                 eprintln!("eventwire: {e}");
             }
-            eprintln!("eventwire: loaded {d}{}", if errors.is_empty() { String::new() } else { format!("; {} unreadable line(s)", errors.len()) });
+            eprintln!(
+                "eventwire: loaded {d}{}",
+                if errors.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} unreadable line(s)", errors.len())
+                }
+            );
             if self.strict && !errors.is_empty() {
                 bail!("{} bad dictionary line(s) (--strict)", errors.len());
             }
@@ -213,7 +237,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Code(args) => code(args),
-        Command::Lexicon { action, lexicon: files } => lexicon(action, &files),
+        Command::Lexicon {
+            action,
+            lexicon: files,
+        } => lexicon(action, &files),
         Command::Eval { set } => eval(set),
         Command::Geoparse { inputs, published } => geoparse(&inputs, published.as_deref()),
         Command::Bench(args) => bench::run(args),
@@ -232,9 +259,16 @@ type Item = Result<Article, String>;
 
 fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
     let mut bytes = Vec::new();
-    let name = if path == "-" { "-".to_string() } else { path.to_string() };
+    let name = if path == "-" {
+        "-".to_string()
+    } else {
+        path.to_string()
+    };
     if path == "-" {
-        io::stdin().lock().read_to_end(&mut bytes).context("reading stdin")?;
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("reading stdin")?;
     } else {
         let meta = std::fs::metadata(path).with_context(|| format!("{path}: cannot open"))?;
         if meta.is_dir() {
@@ -243,7 +277,10 @@ fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
         bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let is_jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson") || path.ends_with(".json") || (path == "-" && first == Some(b'{'));
+    let is_jsonl = path.ends_with(".jsonl")
+        || path.ends_with(".ndjson")
+        || path.ends_with(".json")
+        || (path == "-" && first == Some(b'{'));
     if is_jsonl {
         let items = eventwire_ingest::read_jsonl(&name, &bytes[..])
             .map(|r| {
@@ -258,15 +295,29 @@ fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
             .collect();
         return Ok(items);
     }
-    let id = Path::new(path).file_stem().map_or("stdin".into(), |s| s.to_string_lossy().into_owned());
+    let id = Path::new(path)
+        .file_stem()
+        .map_or("stdin".into(), |s| s.to_string_lossy().into_owned());
     let Some(date) = published else {
-        return Ok(vec![Err(format!("{name}: plain text needs a publication date: pass --published YYYY-MM-DD"))]);
+        return Ok(vec![Err(format!(
+            "{name}: plain text needs a publication date: pass --published YYYY-MM-DD"
+        ))]);
     };
-    Ok(vec![eventwire_ingest::read_text(&name, &id, &bytes[..], date).map_err(|e| e.to_string())])
+    Ok(vec![eventwire_ingest::read_text(
+        &name,
+        &id,
+        &bytes[..],
+        date,
+    )
+    .map_err(|e| e.to_string())])
 }
 
 fn code(args: CodeArgs) -> Result<ExitCode> {
-    let coder = args.lexicon.coder()?.with_locations(!args.no_locations).with_coded_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
+    let coder = args
+        .lexicon
+        .coder()?
+        .with_locations(!args.no_locations)
+        .with_coded_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
     let format = args.format;
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let mut bad = 0usize;
@@ -296,7 +347,11 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
                     Ok(a) => coder
                         .code(a)
                         .map_err(|e| format!("{input}: article {:?}: {e}", a.id))
-                        .and_then(|events| render(&events).map(|b| (b, events.len())).map_err(|e| format!("rendering output: {e}"))),
+                        .and_then(|events| {
+                            render(&events)
+                                .map(|b| (b, events.len()))
+                                .map_err(|e| format!("rendering output: {e}"))
+                        }),
                     Err(e) => Err(e.clone()),
                 })
                 .collect();
@@ -345,10 +400,22 @@ fn lexicon(action: LexiconAction, files: &LexiconArgs) -> Result<ExitCode> {
             let results = coder.check_examples();
             let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
             for f in &failed {
-                println!("{}: example of {} ({}) yielded {:?}", f.source, f.pattern, f.expected, f.got);
+                println!(
+                    "{}: example of {} ({}) yielded {:?}",
+                    f.source, f.pattern, f.expected, f.got
+                );
             }
-            println!("{} problems; examples: {} passed, {} failed", problems.len(), results.len() - failed.len(), failed.len());
-            Ok(if problems.is_empty() && failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            println!(
+                "{} problems; examples: {} passed, {} failed",
+                problems.len(),
+                results.len() - failed.len(),
+                failed.len()
+            );
+            Ok(if problems.is_empty() && failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }
@@ -358,13 +425,37 @@ fn eval(set: EvalSet) -> Result<ExitCode> {
     let report = match set {
         EvalSet::PloverGsr { file } => eventwire_eval::plover_gsr(&coder, Path::new(&file))?,
         EvalSet::Conflibert { file } => eventwire_eval::conflibert(&coder, Path::new(&file))?,
-        EvalSet::PetrarchSuite { file, petrarch2 } => eventwire_eval::suites::petrarch_suite(Path::new(&file), petrarch2.as_deref().map(Path::new))?,
-        EvalSet::PetrarchGsr { file, text, config, petrarch2 } => {
-            let config = config.map(std::path::PathBuf::from).or_else(|| text.as_ref().map(|t| Path::new(t).parent().unwrap_or(Path::new(".")).join("../config/PETR_config.ini")));
-            let config = config.context("give --config PETR_config.ini (or --text beside PETRARCH2's data/config)")?;
-            eventwire_eval::suites::petrarch_gsr(Path::new(&file), text.as_deref().map(Path::new), &config, petrarch2.as_deref().map(Path::new))?
+        EvalSet::PetrarchSuite { file, petrarch2 } => eventwire_eval::suites::petrarch_suite(
+            Path::new(&file),
+            petrarch2.as_deref().map(Path::new),
+        )?,
+        EvalSet::PetrarchGsr {
+            file,
+            text,
+            config,
+            petrarch2,
+        } => {
+            let config = config.map(std::path::PathBuf::from).or_else(|| {
+                text.as_ref().map(|t| {
+                    Path::new(t)
+                        .parent()
+                        .unwrap_or(Path::new("."))
+                        .join("../config/PETR_config.ini")
+                })
+            });
+            let config = config.context(
+                "give --config PETR_config.ini (or --text beside PETRARCH2's data/config)",
+            )?;
+            eventwire_eval::suites::petrarch_gsr(
+                Path::new(&file),
+                text.as_deref().map(Path::new),
+                &config,
+                petrarch2.as_deref().map(Path::new),
+            )?
         }
-        EvalSet::TabariSuite { project } => eventwire_eval::suites::tabari_suite(Path::new(&project))?,
+        EvalSet::TabariSuite { project } => {
+            eventwire_eval::suites::tabari_suite(Path::new(&project))?
+        }
         EvalSet::Geo { file } => eventwire_eval::geo::geo(Path::new(&file))?,
     };
     print!("{report}");
@@ -392,5 +483,9 @@ fn geoparse(inputs: &[String], published: Option<&str>) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -9,11 +9,21 @@ fn bin() -> Command {
 }
 
 fn repo(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel).to_string_lossy().into_owned()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -28,12 +38,38 @@ fn temp(name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn codes_the_shipped_example_as_plover_jsonl() {
-    let out = bin().args(["code", &repo("examples/karabakh.jsonl")]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = bin()
+        .args(["code", &repo("examples/karabakh.jsonl")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(lines.len() >= 5, "only {} events", lines.len());
     for e in &lines {
-        for key in ["id", "date", "event", "mode", "context", "actor", "recipient", "event_text", "quad_code", "event_scale", "text", "text_info", "cite_info", "ew"] {
+        for key in [
+            "id",
+            "date",
+            "event",
+            "mode",
+            "context",
+            "actor",
+            "recipient",
+            "event_text",
+            "quad_code",
+            "event_scale",
+            "text",
+            "text_info",
+            "cite_info",
+            "ew",
+        ] {
             assert!(e.get(key).is_some(), "missing {key} in {e}");
         }
         assert!(!e["text"].as_str().unwrap().starts_with("Read more"));
@@ -43,10 +79,21 @@ fn codes_the_shipped_example_as_plover_jsonl() {
 
 #[test]
 fn plain_text_needs_and_takes_a_date_and_stdin_gives_cameo_tsv() {
-    let out = bin().args(["code", &repo("examples/karabakh.txt")]).output().unwrap();
+    let out = bin()
+        .args(["code", &repo("examples/karabakh.txt")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--published"));
-    let out = bin().args(["code", &repo("examples/karabakh.txt"), "--published", "2023-09-20"]).output().unwrap();
+    let out = bin()
+        .args([
+            "code",
+            &repo("examples/karabakh.txt"),
+            "--published",
+            "2023-09-20",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(!out.stdout.is_empty());
     let jsonl = std::fs::read(repo("examples/karabakh.jsonl")).unwrap();
@@ -60,27 +107,55 @@ fn plain_text_needs_and_takes_a_date_and_stdin_gives_cameo_tsv() {
 #[test]
 fn bad_input_is_one_located_line_and_never_a_panic() {
     let good = r#"{"id":"g","title":"T","text":"Russian troops shelled Ukrainian positions on Monday.","published":"2024-03-06"}"#;
-    let file = temp("mixed.jsonl", format!("{good}\n{{\"id\":\"m\"}}\n{{broken\n\u{0}\u{1}\n{good}\n").as_bytes());
+    let file = temp(
+        "mixed.jsonl",
+        format!("{good}\n{{\"id\":\"m\"}}\n{{broken\n\u{0}\u{1}\n{good}\n").as_bytes(),
+    );
     let out = bin().args(["code", &file]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("mixed.jsonl:2: missing field \"text\""), "{err}");
+    assert!(
+        err.contains("mixed.jsonl:2: missing field \"text\""),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count() > 0, true, "events before the bad record are kept");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count() > 0,
+        true,
+        "events before the bad record are kept"
+    );
 
     let out = bin().args(["code", &file, "--skip-bad"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("mixed.jsonl:3: not JSON") && err.contains("mixed.jsonl:4:") && err.contains("skipped 3 bad record(s)"), "{err}");
+    assert!(
+        err.contains("mixed.jsonl:3: not JSON")
+            && err.contains("mixed.jsonl:4:")
+            && err.contains("skipped 3 bad record(s)"),
+        "{err}"
+    );
 
-    for (name, bytes) in [("empty.txt", &b""[..]), ("binary.txt", &b"\x00\x01\x02garbage"[..]), ("latin1.txt", &b"Title\ncaf\xe9 attack"[..])] {
+    for (name, bytes) in [
+        ("empty.txt", &b""[..]),
+        ("binary.txt", &b"\x00\x01\x02garbage"[..]),
+        ("latin1.txt", &b"Title\ncaf\xe9 attack"[..]),
+    ] {
         let f = temp(name, bytes);
-        let out = bin().args(["code", &f, "--published", "2024-01-01"]).output().unwrap();
+        let out = bin()
+            .args(["code", &f, "--published", "2024-01-01"])
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {err}");
-        assert!(err.lines().count() <= 2 && err.contains(name) && !err.contains("panicked"), "{name}: {err}");
+        assert!(
+            err.lines().count() <= 2 && err.contains(name) && !err.contains("panicked"),
+            "{name}: {err}"
+        );
     }
-    let out = bin().args(["code", "/nonexistent/file.jsonl"]).output().unwrap();
+    let out = bin()
+        .args(["code", "/nonexistent/file.jsonl"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/file.jsonl: cannot open"));
 }
@@ -89,16 +164,27 @@ fn bad_input_is_one_located_line_and_never_a_panic() {
 fn a_fifty_megabyte_line_is_one_located_error() {
     let mut text = String::with_capacity(50 << 20);
     while text.len() < 50 << 20 {
-        text.push_str("Rebels attacked a convoy near the border and police arrested dozens of people ");
+        text.push_str(
+            "Rebels attacked a convoy near the border and police arrested dozens of people ",
+        );
     }
     let good = r#"{"id":"g","title":"T","text":"Russian troops shelled Ukrainian positions on Monday.","published":"2024-03-06"}"#;
     let line = format!("{{\"id\":\"big\",\"title\":\"\",\"text\":\"{text}\",\"published\":\"2024-01-01\"}}\n{good}\n");
     let f = temp("big.jsonl", line.as_bytes());
-    let out = bin().args(["code", &f, "--format", "cameo-tsv", "--skip-bad"]).output().unwrap();
+    let out = bin()
+        .args(["code", &f, "--format", "cameo-tsv", "--skip-bad"])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("big.jsonl:1: line longer than 8 MiB; skipped"), "{err}");
-    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 1, "the next record is still coded");
+    assert!(
+        err.contains("big.jsonl:1: line longer than 8 MiB; skipped"),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).lines().count() >= 1,
+        "the next record is still coded"
+    );
 }
 
 #[test]
@@ -106,5 +192,8 @@ fn lexicon_check_passes() {
     let out = bin().args(["lexicon", "check"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let last = text.lines().last().unwrap_or("");
-    assert!(last.starts_with("0 problems") && last.ends_with(", 0 failed"), "{text}");
+    assert!(
+        last.starts_with("0 problems") && last.ends_with(", 0 failed"),
+        "{text}"
+    );
 }

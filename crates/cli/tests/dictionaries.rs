@@ -23,7 +23,21 @@ const ACTORS: &str = "ARNOR_ [ARN]\nGONDOR_ [GON]\nBROKEN [GON 99x]\n";
 fn bad_dictionary_lines_are_located_and_strict_is_fatal() {
     let (v, a) = (temp("v.txt", VERBS), temp("a.txt", ACTORS));
     let input = temp("s.txt", "Title\nArnor restored ties with Gondor.\n");
-    let out = bin().args(["code", &input, "--published", "1995-01-01", "--format", "cameo-tsv", "--verbs", &v, "--actors", &a]).output().unwrap();
+    let out = bin()
+        .args([
+            "code",
+            &input,
+            "--published",
+            "1995-01-01",
+            "--format",
+            "cameo-tsv",
+            "--verbs",
+            &v,
+            "--actors",
+            &a,
+        ])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("v.txt:4:"), "{err}");
@@ -31,21 +45,54 @@ fn bad_dictionary_lines_are_located_and_strict_is_fatal() {
     assert!(err.contains("loaded"), "{err}");
     let tsv = String::from_utf8_lossy(&out.stdout);
     assert!(tsv.contains("ARN\tGON\t064"), "{tsv}");
-    let strict = bin().args(["code", &input, "--published", "1995-01-01", "--verbs", &v, "--actors", &a, "--strict"]).output().unwrap();
+    let strict = bin()
+        .args([
+            "code",
+            &input,
+            "--published",
+            "1995-01-01",
+            "--verbs",
+            &v,
+            "--actors",
+            &a,
+            "--strict",
+        ])
+        .output()
+        .unwrap();
     assert!(!strict.status.success());
 }
 
 #[test]
 fn peer_dictionaries_replace_or_extend_ours() {
     let (v, a) = (temp("v2.txt", VERBS), temp("a2.txt", ACTORS));
-    let input = temp("s2.txt", "Title\nRussian troops shelled Ukrainian positions. Arnor restored ties with Gondor.\n");
+    let input = temp(
+        "s2.txt",
+        "Title\nRussian troops shelled Ukrainian positions. Arnor restored ties with Gondor.\n",
+    );
     let run = |extra: &[&str]| {
-        let mut args = vec!["code", input.as_str(), "--published", "2024-03-06", "--format", "cameo-tsv", "--verbs", v.as_str(), "--actors", a.as_str()];
+        let mut args = vec![
+            "code",
+            input.as_str(),
+            "--published",
+            "2024-03-06",
+            "--format",
+            "cameo-tsv",
+            "--verbs",
+            v.as_str(),
+            "--actors",
+            a.as_str(),
+        ];
         args.extend_from_slice(extra);
         String::from_utf8(bin().args(&args).output().unwrap().stdout).unwrap()
     };
     let replaced = run(&[]);
-    assert!(replaced.contains("ARN\tGON\t064") && !replaced.contains("RUS"), "{replaced}");
+    assert!(
+        replaced.contains("ARN\tGON\t064") && !replaced.contains("RUS"),
+        "{replaced}"
+    );
     let extended = run(&["--extend"]);
-    assert!(extended.contains("ARN\tGON\t064") && extended.contains("RUS"), "{extended}");
+    assert!(
+        extended.contains("ARN\tGON\t064") && extended.contains("RUS"),
+        "{extended}"
+    );
 }

@@ -14,21 +14,40 @@ fn articles() -> Vec<Article> {
         }
     }
     let text = include_str!("../../../examples/stories.jsonl");
-    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let coder = Coder::bundled();
     let arts = articles();
     let bytes: usize = arts.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
-    let events: usize = arts.iter().map(|a| coder.code(a).map_or(0, |e| e.len())).sum();
+    let events: usize = arts
+        .iter()
+        .map(|a| coder.code(a).map_or(0, |e| e.len()))
+        .sum();
     assert!(events > 0, "the bench corpus must yield events");
     let mut g = c.benchmark_group("code");
     g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("text-stage-baseline", |b| b.iter(|| arts.iter().map(|a| segment(&Document::new(&a.title, &a.text)).len()).sum::<usize>()));
-    g.bench_function("coder", |b| b.iter(|| arts.iter().map(|a| black_box(coder.code(a)).map_or(0, |e| e.len())).sum::<usize>()));
+    g.bench_function("text-stage-baseline", |b| {
+        b.iter(|| {
+            arts.iter()
+                .map(|a| segment(&Document::new(&a.title, &a.text)).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("coder", |b| {
+        b.iter(|| {
+            arts.iter()
+                .map(|a| black_box(coder.code(a)).map_or(0, |e| e.len()))
+                .sum::<usize>()
+        })
+    });
     g.finish();
-    c.bench_function("lexicon-load", |b| b.iter(|| black_box(eventwire_lexicon::LexiconBuilder::bundled().build())));
+    c.bench_function("lexicon-load", |b| {
+        b.iter(|| black_box(eventwire_lexicon::LexiconBuilder::bundled().build()))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -32,34 +32,58 @@ pub(crate) fn detect_modes(tokens: &[Token], trigger: usize, noun: bool) -> Mode
             break;
         }
         let slot = match n {
-            "not" | "n't" | "never" | "no" | "deny" | "denied" | "denies" | "denying" => &mut m.negation,
-            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned" | "plan" | "expected" | "going" | "aims" => &mut m.future,
-            "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly" | "likely" | "unless" => &mut m.hypothetical,
-            "willing" | "ready" | "prepared" | "offered" | "offers" | "offer" | "pledged" | "pledges" | "promised" | "promises" | "vowed"
-            | "vows" | "intends" | "intend" | "agreed" | "agrees" | "undertook" | "committed" => &mut m.intent,
+            "not" | "n't" | "never" | "no" | "deny" | "denied" | "denies" | "denying" => {
+                &mut m.negation
+            }
+            "will" | "'ll" | "shall" | "due" | "scheduled" | "set" | "plans" | "planned"
+            | "plan" | "expected" | "going" | "aims" => &mut m.future,
+            "may" | "might" | "could" | "would" | "should" | "if" | "possible" | "possibly"
+            | "likely" | "unless" => &mut m.hypothetical,
+            "willing" | "ready" | "prepared" | "offered" | "offers" | "offer" | "pledged"
+            | "pledges" | "promised" | "promises" | "vowed" | "vows" | "intends" | "intend"
+            | "agreed" | "agrees" | "undertook" | "committed" => &mut m.intent,
             "must" => &mut m.obligation,
-            "refused" | "refuses" | "refuse" | "declined" | "declines" | "decline" | "failed" | "fails" | "fail" | "unwilling" => &mut m.refusal,
+            "refused" | "refuses" | "refuse" | "declined" | "declines" | "decline" | "failed"
+            | "fails" | "fail" | "unwilling" => &mut m.refusal,
             _ => continue,
         };
         slot.get_or_insert(i);
     }
     // "will be disbanded": passive future; "set to" etc. need the "to".
-    if m.future.is_some() && !(from..trigger).any(|i| matches!(tokens[i].norm.as_str(), "will" | "'ll" | "shall" | "to")) {
+    if m.future.is_some()
+        && !(from..trigger)
+            .any(|i| matches!(tokens[i].norm.as_str(), "will" | "'ll" | "shall" | "to"))
+    {
         m.future = None;
     }
     if noun {
-        let ahead = tokens.iter().enumerate().skip(trigger + 1).take(14).take_while(|(_, t)| !t.is_clause_break());
+        let ahead = tokens
+            .iter()
+            .enumerate()
+            .skip(trigger + 1)
+            .take(14)
+            .take_while(|(_, t)| !t.is_clause_break());
         let ahead: Vec<(usize, &str)> = ahead.map(|(i, t)| (i, t.norm.as_str())).collect();
         let at = |w: &str| ahead.iter().find(|(_, n)| *n == w).map(|(i, _)| *i);
-        let scheduled = ["due", "scheduled", "set", "expected", "planned"].iter().find_map(|w| at(w));
-        if let Some(i) = at("will").or(at("'ll")).or(scheduled.filter(|_| at("to").is_some())) {
+        let scheduled = ["due", "scheduled", "set", "expected", "planned"]
+            .iter()
+            .find_map(|w| at(w));
+        if let Some(i) = at("will")
+            .or(at("'ll"))
+            .or(scheduled.filter(|_| at("to").is_some()))
+        {
             m.future.get_or_insert(i);
         }
         if let Some(i) = at("would").or(at("could")).or(at("might")).or(at("may")) {
             m.hypothetical.get_or_insert(i);
         }
     }
-    if let Some(i) = tokens.iter().skip(trigger + 1).take(20).position(|t| t.norm == "unless") {
+    if let Some(i) = tokens
+        .iter()
+        .skip(trigger + 1)
+        .take(20)
+        .position(|t| t.norm == "unless")
+    {
         m.condition = Some(trigger + 1 + i);
     }
     m
@@ -115,9 +139,11 @@ fn vague(w: &str) -> Option<u64> {
 
 fn field_of(lemma_like: &str) -> Option<&'static str> {
     Some(match lemma_like {
-        "killed" | "dead" | "died" | "deaths" | "death" | "fatalities" | "lives" | "bodies" | "kill" | "perished" => "dead",
+        "killed" | "dead" | "died" | "deaths" | "death" | "fatalities" | "lives" | "bodies"
+        | "kill" | "perished" => "dead",
         "injured" | "wounded" | "hurt" | "injuries" | "casualties" => "injured",
-        "arrested" | "detained" | "arrests" | "detentions" | "held" | "rounded" | "jailed" | "detainees" => "arrested",
+        "arrested" | "detained" | "arrests" | "detentions" | "held" | "rounded" | "jailed"
+        | "detainees" => "arrested",
         _ => return None,
     })
 }
@@ -190,24 +216,60 @@ pub(crate) fn find_sizes(tokens: &[Token]) -> Vec<SizeFact> {
         let before = |k: usize, w: &[&str]| i >= k && w.contains(&tokens[i - k].norm.as_str());
         if field.is_none() {
             // "killed at least 12 people", "arrested dozens of protesters"
-            let back = (1..=3).take_while(|&k| k <= i).find(|&k| field_of(&tokens[i - k].norm).is_some());
+            let back = (1..=3)
+                .take_while(|&k| k <= i)
+                .find(|&k| field_of(&tokens[i - k].norm).is_some());
             if let Some(k) = back {
                 field = field_of(&tokens[i - k].norm).map(|f| (f, i - k));
             }
         }
-        let qualifier = if vague_hit || before(1, &["least"]) && before(2, &["at"]) || before(1, &["over"]) || before(1, &["than"]) && before(2, &["more"]) {
+        let qualifier = if vague_hit
+            || before(1, &["least"]) && before(2, &["at"])
+            || before(1, &["over"])
+            || before(1, &["than"]) && before(2, &["more"])
+        {
             "at_least"
-        } else if before(1, &["to"]) && before(2, &["up", "close"]) && !before(2, &["close"]) || before(1, &["most"]) && before(2, &["at"]) || before(1, &["under"]) {
+        } else if before(1, &["to"]) && before(2, &["up", "close"]) && !before(2, &["close"])
+            || before(1, &["most"]) && before(2, &["at"])
+            || before(1, &["under"])
+        {
             "at_most"
-        } else if before(1, &["about", "around", "nearly", "almost", "some", "roughly", "approximately", "estimated"]) || before(1, &["to"]) && before(2, &["close"]) {
+        } else if before(
+            1,
+            &[
+                "about",
+                "around",
+                "nearly",
+                "almost",
+                "some",
+                "roughly",
+                "approximately",
+                "estimated",
+            ],
+        ) || before(1, &["to"]) && before(2, &["close"])
+        {
             "approximate"
         } else {
             "exact"
         };
         if let Some((f, j)) = field {
             if !out.iter().any(|o| o.field == f) {
-                let start = if qualifier != "exact" && !vague_hit { i.saturating_sub(if before(2, &["at", "more", "close", "up"]) { 2 } else { 1 }) } else { i };
-                out.push(SizeFact { field: f, value, qualifier, start: start.min(j), end: (j + 1).max(end) });
+                let start = if qualifier != "exact" && !vague_hit {
+                    i.saturating_sub(if before(2, &["at", "more", "close", "up"]) {
+                        2
+                    } else {
+                        1
+                    })
+                } else {
+                    i
+                };
+                out.push(SizeFact {
+                    field: f,
+                    value,
+                    qualifier,
+                    start: start.min(j),
+                    end: (j + 1).max(end),
+                });
             }
         }
         i = end;
@@ -225,29 +287,73 @@ pub(crate) struct Speaker {
 }
 
 const REPORTING: &[&str] = &[
-    "said", "says", "say", "told", "tells", "claimed", "claims", "stated", "states", "added", "announced", "reported",
-    "alleged", "insisted", "warned", "wrote", "tweeted",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "claimed",
+    "claims",
+    "stated",
+    "states",
+    "added",
+    "announced",
+    "reported",
+    "alleged",
+    "insisted",
+    "warned",
+    "wrote",
+    "tweeted",
 ];
 
 /// Finds the reporting verb of a sentence ("…, X said", "X told Reuters", "according to X") and its speaker.
-pub(crate) fn attribution(tokens: &[Token], mentions: &[Mention], ctx: &StoryContext) -> Option<Speaker> {
+pub(crate) fn attribution(
+    tokens: &[Token],
+    mentions: &[Mention],
+    ctx: &StoryContext,
+) -> Option<Speaker> {
     for (i, t) in tokens.iter().enumerate() {
         if t.norm == "according" && tokens.get(i + 1).is_some_and(|n| n.norm == "to") {
-            let m = mentions.iter().find(|m| m.start >= i + 2 && m.start <= i + 4);
-            return Some(Speaker { entity: m.map(|m| m.entity.clone()), verb: "according to".into(), verb_token: i, span: m.map(|m| (m.start, m.end)) });
+            let m = mentions
+                .iter()
+                .find(|m| m.start >= i + 2 && m.start <= i + 4);
+            return Some(Speaker {
+                entity: m.map(|m| m.entity.clone()),
+                verb: "according to".into(),
+                verb_token: i,
+                span: m.map(|m| (m.start, m.end)),
+            });
         }
     }
-    let v = tokens.iter().position(|t| REPORTING.contains(&t.norm.as_str()))?;
+    let v = tokens
+        .iter()
+        .position(|t| REPORTING.contains(&t.norm.as_str()))?;
     // “…,” Ruben Vardanyan, a former official, told Reuters: the first name after the quote speaks.
     let quote_end = tokens[..v].iter().rposition(|t| t.norm == "\"");
-    let after_quote = quote_end.and_then(|q| mentions.iter().find(|m| m.start > q && m.end <= v && m.kind != crate::mentions::MentionKind::Pronoun));
-    let before = after_quote.or_else(|| mentions.iter().rev().find(|m| m.end <= v && v - m.end <= 6));
+    let after_quote = quote_end.and_then(|q| {
+        mentions
+            .iter()
+            .find(|m| m.start > q && m.end <= v && m.kind != crate::mentions::MentionKind::Pronoun)
+    });
+    let before =
+        after_quote.or_else(|| mentions.iter().rev().find(|m| m.end <= v && v - m.end <= 6));
     let after = mentions.iter().find(|m| m.start > v && m.start <= v + 2);
     let pronoun_subject = v > 0 && matches!(tokens[v - 1].norm.as_str(), "he" | "she");
     let chosen = before.or(after);
-    let entity = chosen.map(|m| m.entity.clone()).or_else(|| pronoun_subject.then(|| ctx.last_person().map(|p| p.entity.clone())).flatten());
-    let span = chosen.map(|m| (m.start, m.end)).or_else(|| pronoun_subject.then(|| (v - 1, v)));
-    Some(Speaker { entity, verb: tokens[v].norm.clone(), verb_token: v, span })
+    let entity = chosen.map(|m| m.entity.clone()).or_else(|| {
+        pronoun_subject
+            .then(|| ctx.last_person().map(|p| p.entity.clone()))
+            .flatten()
+    });
+    let span = chosen
+        .map(|m| (m.start, m.end))
+        .or_else(|| pronoun_subject.then(|| (v - 1, v)));
+    Some(Speaker {
+        entity,
+        verb: tokens[v].norm.clone(),
+        verb_token: v,
+        span,
+    })
 }
 
 /// The sentence says a claim could not be verified.
@@ -256,7 +362,8 @@ pub(crate) fn says_unverified(tokens: &[Token]) -> bool {
     n.iter().any(|w| matches!(*w, "unverified" | "unconfirmed"))
         || n.windows(3).any(|w| {
             matches!(w[0], "not" | "n't" | "unable")
-                && (matches!(w[1], "verify" | "confirm" | "independently" | "be") || matches!(w[2], "verify" | "confirm" | "verified" | "confirmed"))
+                && (matches!(w[1], "verify" | "confirm" | "independently" | "be")
+                    || matches!(w[2], "verify" | "confirm" | "verified" | "confirmed"))
         })
 }
 
@@ -266,19 +373,37 @@ mod tests {
     use eventwire_text::tokenize;
 
     fn sizes(s: &str) -> Vec<(String, u64, String)> {
-        find_sizes(&tokenize(s, 0, s.len())).into_iter().map(|f| (f.field.to_string(), f.value, f.qualifier.to_string())).collect()
+        find_sizes(&tokenize(s, 0, s.len()))
+            .into_iter()
+            .map(|f| (f.field.to_string(), f.value, f.qualifier.to_string()))
+            .collect()
     }
 
     #[test]
     fn counts_and_qualifiers() {
         assert_eq!(
             sizes("He said that close to 100 people had been killed and hundreds more injured."),
-            vec![("dead".into(), 100, "approximate".into()), ("injured".into(), 200, "at_least".into())]
+            vec![
+                ("dead".into(), 100, "approximate".into()),
+                ("injured".into(), 200, "at_least".into())
+            ]
         );
-        assert_eq!(sizes("At least 12 people were killed."), vec![("dead".into(), 12, "at_least".into())]);
-        assert_eq!(sizes("Police arrested dozens of protesters."), vec![("arrested".into(), 24, "at_least".into())]);
-        assert_eq!(sizes("The strike killed at least 22 people."), vec![("dead".into(), 22, "at_least".into())]);
-        assert_eq!(sizes("dozens were arrested"), vec![("arrested".into(), 24, "at_least".into())]);
+        assert_eq!(
+            sizes("At least 12 people were killed."),
+            vec![("dead".into(), 12, "at_least".into())]
+        );
+        assert_eq!(
+            sizes("Police arrested dozens of protesters."),
+            vec![("arrested".into(), 24, "at_least".into())]
+        );
+        assert_eq!(
+            sizes("The strike killed at least 22 people."),
+            vec![("dead".into(), 22, "at_least".into())]
+        );
+        assert_eq!(
+            sizes("dozens were arrested"),
+            vec![("arrested".into(), 24, "at_least".into())]
+        );
         assert_eq!(sizes("1e400 people killed"), vec![]);
         assert_eq!(sizes("1.5 million people fled"), vec![]);
     }
@@ -291,10 +416,14 @@ mod tests {
             detect_modes(&toks, i, false)
         };
         assert!(t("Forces will be disbanded", "disbanded").future.is_some());
-        assert!(t("The result might trigger upheaval", "trigger").hypothetical.is_some());
+        assert!(t("The result might trigger upheaval", "trigger")
+            .hypothetical
+            .is_some());
         assert_eq!(t("Troops did not attack", "attack").negation, Some(2));
         assert!(t("Troops attacked", "attacked").negation.is_none());
-        assert!(t("talks are due to begin on Thursday", "begin").future.is_some());
+        assert!(t("talks are due to begin on Thursday", "begin")
+            .future
+            .is_some());
         let toks = tokenize("Talks are due to begin on Thursday", 0, 34);
         assert!(detect_modes(&toks, 0, true).future.is_some());
     }

@@ -25,9 +25,9 @@ pub use place::geoparse;
 
 use attributes::{attribution, detect_modes, find_sizes, Modes};
 use chrono::NaiveDate;
+use eventwire_lexicon::PatternKind;
 use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
-use eventwire_lexicon::PatternKind;
 use eventwire_resolve::dates::{find_dates, parse_published, DateMention, Precision};
 use eventwire_resolve::geo::{Found, Gazetteer};
 use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
@@ -81,7 +81,12 @@ impl ExampleResult {
 impl Coder {
     /// A coder over a compiled lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
-        Coder { lexicon, lemmatizer: Lemmatizer::bundled(), coded_date: String::new(), locations: true }
+        Coder {
+            lexicon,
+            lemmatizer: Lemmatizer::bundled(),
+            coded_date: String::new(),
+            locations: true,
+        }
     }
 
     /// Turns event location on or off (on by default; off never loads the gazetteer).
@@ -93,7 +98,10 @@ impl Coder {
     /// The bundled lexicon; panics only if the shipped files are broken (a test guards this).
     pub fn bundled() -> Self {
         let (lexicon, problems) = LexiconBuilder::bundled().build();
-        assert!(problems.is_empty(), "bundled lexicon has problems: {problems:?}");
+        assert!(
+            problems.is_empty(),
+            "bundled lexicon has problems: {problems:?}"
+        );
         Coder::new(lexicon)
     }
 
@@ -117,23 +125,45 @@ impl Coder {
     /// Codes one article. Events whose CAMEO code has no PLOVER type (CAMEO 01 statements) are
     /// returned with an empty `event` list; PLOVER writers skip them, CAMEO writers keep them.
     pub fn code(&self, article: &Article) -> Result<Vec<Event>, CodeError> {
-        let published = parse_published(&article.published).ok_or_else(|| CodeError::BadPublished(article.published.clone()))?;
+        let published = parse_published(&article.published)
+            .ok_or_else(|| CodeError::BadPublished(article.published.clone()))?;
         let doc = Document::new(&article.title, &article.text);
         let chars = doc.char_offsets();
         let sentences = segment(&doc);
-        let date_key = published.format("%Y%m%d").to_string().parse::<u32>().unwrap_or(0);
+        let date_key = published
+            .format("%Y%m%d")
+            .to_string()
+            .parse::<u32>()
+            .unwrap_or(0);
         let mut ctx = StoryContext::new(&self.lexicon, &sentences, date_key);
-        let unverified: Vec<bool> = sentences.iter().map(|s| attributes::says_unverified(&s.tokens)).collect();
+        let unverified: Vec<bool> = sentences
+            .iter()
+            .map(|s| attributes::says_unverified(&s.tokens))
+            .collect();
         let places = self.locations.then(Gazetteer::bundled).map(|g| {
             let found = g.geoparse(&doc.text, &sentences, ctx.countries());
             let story = place::StoryPlaces::new(g, &found);
-            Places { gazetteer: g, found, story }
+            Places {
+                gazetteer: g,
+                found,
+                story,
+            }
         });
         let mut events: Vec<Event> = Vec::new();
         for (k, sent) in sentences.iter().enumerate() {
-            let next_unverified = unverified.get(k + 1).copied().unwrap_or(false) && sentences[k + 1].tokens.len() < 12;
+            let next_unverified = unverified.get(k + 1).copied().unwrap_or(false)
+                && sentences[k + 1].tokens.len() < 12;
             let verified = (unverified[k] || next_unverified).then_some(false);
-            let mut coded = self.code_sentence(article, &doc, &chars, (k, sent), published, &mut ctx, verified, places.as_ref());
+            let mut coded = self.code_sentence(
+                article,
+                &doc,
+                &chars,
+                (k, sent),
+                published,
+                &mut ctx,
+                verified,
+                places.as_ref(),
+            );
             events.append(&mut coded);
         }
         Ok(dedup_story(events))
@@ -152,23 +182,36 @@ impl Coder {
         places: Option<&Places>,
     ) -> Vec<Event> {
         let tokens = &sent.tokens;
-        let ids: Vec<Vec<u32>> = tokens.iter().map(|t| self.lexicon.events.word_ids(self.lemmatizer, t)).collect();
+        let ids: Vec<Vec<u32>> = tokens
+            .iter()
+            .map(|t| self.lexicon.events.word_ids(self.lemmatizer, t))
+            .collect();
         let mentions = ctx.mentions(&self.lexicon, &doc.text, tokens);
         let matches = self.lexicon.events.find(tokens, &ids);
         let dates = find_dates(tokens, published);
         let sizes = find_sizes(tokens);
-        let span = |a: usize, b: usize| [chars.char_of(tokens[a].start), chars.char_of(tokens[b - 1].end)];
+        let span = |a: usize, b: usize| {
+            [
+                chars.char_of(tokens[a].start),
+                chars.char_of(tokens[b - 1].end),
+            ]
+        };
         let speaker = attribution(tokens, &mentions, ctx);
         let mut out = Vec::new();
         let mut embedded_until: Option<usize> = None;
         let mut prev_actor: Option<Vec<Mention>> = None;
         let has_plover = matches.iter().any(|m| {
             let p = &self.lexicon.events.patterns[m.pattern as usize];
-            self.lexicon.codes.get(&p.cameo).is_some_and(|c| !c.plover_event.is_empty())
+            self.lexicon
+                .codes
+                .get(&p.cameo)
+                .is_some_and(|c| !c.plover_event.is_empty())
         });
         for m in &matches {
             let pattern = &self.lexicon.events.patterns[m.pattern as usize];
-            let Some(info) = self.lexicon.codes.get(&pattern.cameo) else { continue };
+            let Some(info) = self.lexicon.codes.get(&pattern.cameo) else {
+                continue;
+            };
             if info.plover_event.is_empty() && has_plover {
                 continue; // a bare statement only counts when nothing else happened
             }
@@ -179,18 +222,32 @@ impl Coder {
             if embedded_until.is_some_and(|e| trigger <= e) {
                 continue; // the content of an accusation, demand or threat, not an event
             }
-            if speaker.as_ref().is_some_and(|s| s.verb_token == trigger) && info.plover_event.is_empty() && matches.len() > 1 {
+            if speaker.as_ref().is_some_and(|s| s.verb_token == trigger)
+                && info.plover_event.is_empty()
+                && matches.len() > 1
+            {
                 continue;
             }
-            let mut roles = roles::assign(pattern.kind, m, tokens, &mentions, self.lexicon.peer_rules);
+            let mut roles =
+                roles::assign(pattern.kind, m, tokens, &mentions, self.lexicon.peer_rules);
             if self.lexicon.peer_rules {
                 // "… condemned an attack … and promised aid": a verb after "and" shares the subject.
-                if let Some(a) = prev_actor.as_ref().filter(|_| trigger > 0 && tokens[trigger - 1].norm == "and") {
+                if let Some(a) = prev_actor
+                    .as_ref()
+                    .filter(|_| trigger > 0 && tokens[trigger - 1].norm == "and")
+                {
                     roles.actor = a.clone();
                 }
                 prev_actor = Some(roles.actor.clone()).filter(|a| !a.is_empty());
             }
-            if pattern.kind == PatternKind::Noun && roles.actor.is_empty() && trigger > 0 && matches!(tokens[trigger - 1].norm.as_str(), "this" | "that" | "these" | "those") {
+            if pattern.kind == PatternKind::Noun
+                && roles.actor.is_empty()
+                && trigger > 0
+                && matches!(
+                    tokens[trigger - 1].norm.as_str(),
+                    "this" | "that" | "these" | "those"
+                )
+            {
                 continue; // "this ceasefire": a reference back, not a new event
             }
             let modes = detect_modes(tokens, trigger, pattern.kind == PatternKind::Noun);
@@ -198,21 +255,43 @@ impl Coder {
             let (date_str, precision, date_source, date_text, date_span) = match date {
                 Some(d) => {
                     // "due to begin on Thursday": a future event's weekday lies ahead.
-                    let date = if modes.future.is_some() && d.weekday && d.date <= published { d.date + chrono::Duration::days(7) } else { d.date };
-                    (date.to_string(), d.precision, "text", Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()), Some(span(d.start, d.end)))
+                    let date = if modes.future.is_some() && d.weekday && d.date <= published {
+                        d.date + chrono::Duration::days(7)
+                    } else {
+                        d.date
+                    };
+                    (
+                        date.to_string(),
+                        d.precision,
+                        "text",
+                        Some(doc.text[tokens[d.start].start..tokens[d.end - 1].end].to_string()),
+                        Some(span(d.start, d.end)),
+                    )
                 }
-                None => (published.to_string(), Precision::Day, "publication", None, None),
+                None => (
+                    published.to_string(),
+                    Precision::Day,
+                    "publication",
+                    None,
+                    None,
+                ),
             };
-            let historical = date.is_some_and(|d| (published - d.date).num_days() > 60 && modes.future.is_none());
+            let historical = date
+                .is_some_and(|d| (published - d.date).num_days() > 60 && modes.future.is_none());
             let reduced = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
             let (event_type, mode_list) = (reduced.event.clone(), reduced.modes.clone());
             let mut roles = roles;
             if reduced.demand && !self.lexicon.peer_rules {
                 // "X said Y must …": X demands of Y.
                 roles.recipient = std::mem::take(&mut roles.actor);
-                if let Some((e, Some((a, b)))) = speaker.as_ref().and_then(|s| s.entity.clone().map(|e| (e, s.span))) {
+                if let Some((e, Some((a, b)))) = speaker
+                    .as_ref()
+                    .and_then(|s| s.entity.clone().map(|e| (e, s.span)))
+                {
                     roles.actor = vec![Mention::from_entity(e, a, b)];
-                } else if let Some(first) = mentions.iter().find(|m| roles.recipient.first().is_some_and(|r| m.end <= r.start) && m.has_code()) {
+                } else if let Some(first) = mentions.iter().find(|m| {
+                    roles.recipient.first().is_some_and(|r| m.end <= r.start) && m.has_code()
+                }) {
                     // "Chirac issued a reminder to Iraq that it must …": the sentence's subject demands.
                     roles.actor = vec![first.clone()];
                 }
@@ -221,21 +300,35 @@ impl Coder {
             // ("demonstrators … in Monrovia").
             if let (Some(a), Some(p)) = (roles.actor.first_mut(), places) {
                 if a.entity.code.is_empty() && a.kind == mentions::MentionKind::Group {
-                    let placed = p.found.iter().find(|f| f.sentence == sentence_index && f.mention.cued);
+                    let placed = p
+                        .found
+                        .iter()
+                        .find(|f| f.sentence == sentence_index && f.mention.cued);
                     if let Some(f) = placed {
                         a.entity.code = p.gazetteer.country_of(f.mention.target).to_string();
                     }
                 }
             }
-            let cameo_code = reduced.cameo.map_or_else(|| info.cameo.clone(), String::from);
-            let goldstein = reduced.cameo.and_then(|c| self.lexicon.codes.get(c)).map_or(info.goldstein, |c| c.goldstein);
-            if matches!(info.plover_event.as_str(), "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE") {
+            let cameo_code = reduced
+                .cameo
+                .map_or_else(|| info.cameo.clone(), String::from);
+            let goldstein = reduced
+                .cameo
+                .and_then(|c| self.lexicon.codes.get(c))
+                .map_or(info.goldstein, |c| c.goldstein);
+            if matches!(
+                info.plover_event.as_str(),
+                "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE"
+            ) {
                 embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
             }
             let first = m.tokens[0];
             let last = *m.tokens.last().unwrap_or(&first);
             let mut evidence = BTreeMap::new();
-            evidence.insert("event".to_string(), span(first.min(last), first.max(last) + 1));
+            evidence.insert(
+                "event".to_string(),
+                span(first.min(last), first.max(last) + 1),
+            );
             let actor: Vec<Entity> = roles.actor.iter().map(|a| a.entity.clone()).collect();
             let recipient: Vec<Entity> = roles.recipient.iter().map(|a| a.entity.clone()).collect();
             if let Some(a) = roles.actor.first() {
@@ -257,7 +350,9 @@ impl Coder {
                 (modes.condition, "condition"),
             ];
             for (cue, name) in cues {
-                let explains = mode_list.iter().any(|m| m == name) || reduced.cameo.is_some() && matches!(name, "intent" | "obligation" | "refusal" | "condition");
+                let explains = mode_list.iter().any(|m| m == name)
+                    || reduced.cameo.is_some()
+                        && matches!(name, "intent" | "obligation" | "refusal" | "condition");
                 if let Some(i) = cue.filter(|_| explains) {
                     evidence.insert(format!("mode.{name}"), span(i, i + 1));
                 }
@@ -285,18 +380,47 @@ impl Coder {
                 if let Some((a, b)) = s.span {
                     evidence.insert("attribution".to_string(), span(a, b));
                 }
-                eventwire_model::Attribution { speaker: s.entity.clone(), verb: Some(s.verb.clone()), verified }
+                eventwire_model::Attribution {
+                    speaker: s.entity.clone(),
+                    verb: Some(s.verb.clone()),
+                    verified,
+                }
             });
-            let attribution = attribution.or_else(|| verified.map(|v| eventwire_model::Attribution { speaker: None, verb: None, verified: Some(v) }));
-            let event_text: Vec<String> = m.tokens.iter().map(|&t| doc.text[tokens[t].start..tokens[t].end].to_string()).collect();
+            let attribution = attribution.or_else(|| {
+                verified.map(|v| eventwire_model::Attribution {
+                    speaker: None,
+                    verb: None,
+                    verified: Some(v),
+                })
+            });
+            let event_text: Vec<String> = m
+                .tokens
+                .iter()
+                .map(|&t| doc.text[tokens[t].start..tokens[t].end].to_string())
+                .collect();
             let scale_mode = mode_list.first().map_or("-", String::as_str);
-            let event_scale = if event_type.is_empty() { 0.0 } else { self.lexicon.codes.scale(&event_type, scale_mode) };
+            let event_scale = if event_type.is_empty() {
+                0.0
+            } else {
+                self.lexicon.codes.scale(&event_type, scale_mode)
+            };
             let (event_loc, location_reason) = match places {
                 Some(p) => {
                     let actor_country = roles.actor.first().map(|a| a.entity.code.as_str());
-                    let (loc, reason, used) = place::event_location(p.gazetteer, &doc.text, &p.found, sentence_index, trigger, actor_country, &p.story);
+                    let (loc, reason, used) = place::event_location(
+                        p.gazetteer,
+                        &doc.text,
+                        &p.found,
+                        sentence_index,
+                        trigger,
+                        actor_country,
+                        &p.story,
+                    );
                     if let Some(f) = used.map(|k| &p.found[k]) {
-                        evidence.insert("event_loc".to_string(), [chars.char_of(f.start), chars.char_of(f.end)]);
+                        evidence.insert(
+                            "event_loc".to_string(),
+                            [chars.char_of(f.start), chars.char_of(f.end)],
+                        );
                     }
                     (loc, Some(reason.to_string()))
                 }
@@ -306,18 +430,30 @@ impl Coder {
             out.push(Event {
                 id: format!("{}-{}-{}", article.id, sent.seq, ordinal),
                 date: date_str,
-                event: if event_type.is_empty() { vec![] } else { vec![event_type.clone()] },
+                event: if event_type.is_empty() {
+                    vec![]
+                } else {
+                    vec![event_type.clone()]
+                },
                 mode: mode_list,
                 context: info.contexts.clone(),
                 actor,
                 recipient,
                 event_text,
-                quad_code: if event_type.is_empty() { info.cameo_quad } else { plover_quad(&event_type) },
+                quad_code: if event_type.is_empty() {
+                    info.cameo_quad
+                } else {
+                    plover_quad(&event_type)
+                },
                 event_scale,
                 event_loc,
                 size,
                 text: doc.text[sent.start..sent.end].to_string(),
-                text_info: TextInfo { sequence: sent.seq, start: chars.char_of(sent.start), end: chars.char_of(sent.end) },
+                text_info: TextInfo {
+                    sequence: sent.seq,
+                    start: chars.char_of(sent.start),
+                    end: chars.char_of(sent.end),
+                },
                 cite_info: CiteInfo {
                     url: article.url.clone(),
                     title: article.title.clone(),
@@ -329,7 +465,11 @@ impl Coder {
                 ew: Extensions {
                     cameo: cameo_code,
                     cameo_actor: roles.actor.first().map(Mention::cameo).unwrap_or_default(),
-                    cameo_recipient: roles.recipient.first().map(Mention::cameo).unwrap_or_default(),
+                    cameo_recipient: roles
+                        .recipient
+                        .first()
+                        .map(Mention::cameo)
+                        .unwrap_or_default(),
                     goldstein,
                     attribution,
                     size_qualifier,
@@ -357,8 +497,18 @@ impl Coder {
             .filter_map(|p| p.example.as_ref().map(|e| (p, e)))
             .map(|(p, example)| {
                 let a = Article::new("example", "", example, "2024-01-10");
-                let got = self.code(&a).unwrap_or_default().into_iter().map(|e| e.ew.cameo).collect();
-                ExampleResult { pattern: p.id.clone(), source: p.source.clone(), expected: p.cameo.clone(), got }
+                let got = self
+                    .code(&a)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| e.ew.cameo)
+                    .collect();
+                ExampleResult {
+                    pattern: p.id.clone(),
+                    source: p.source.clone(),
+                    expected: p.cameo.clone(),
+                    got,
+                }
             })
             .collect()
     }
@@ -369,40 +519,99 @@ impl Coder {
 /// determiner ("a brief private visit", "the restore"), not the first verb of a chain whose verb
 /// after "to" carries the event ("prepared to attend"). A pattern that starts with its subject
 /// ("- &MILITARY *": "troops withdrew") is judged on the word after it.
-fn peer_verb(tokens: &[eventwire_text::Token], mentions: &[Mention], matches: &[eventwire_lexicon::EventMatch], m: &eventwire_lexicon::EventMatch) -> bool {
-    let determiner = |t: &eventwire_text::Token| matches!(t.norm.as_str(), "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those");
+fn peer_verb(
+    tokens: &[eventwire_text::Token],
+    mentions: &[Mention],
+    matches: &[eventwire_lexicon::EventMatch],
+    m: &eventwire_lexicon::EventMatch,
+) -> bool {
+    let determiner = |t: &eventwire_text::Token| {
+        matches!(
+            t.norm.as_str(),
+            "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those"
+        )
+    };
     let plain = |t: &eventwire_text::Token| {
         t.kind == eventwire_text::TokenKind::Word
             && !t.capitalized
-            && !matches!(t.norm.as_str(), "has" | "have" | "had" | "is" | "are" | "was" | "were" | "will" | "would" | "be" | "been" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "must" | "should" | "to" | "not" | "n't" | "also" | "then")
+            && !matches!(
+                t.norm.as_str(),
+                "has"
+                    | "have"
+                    | "had"
+                    | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+                    | "will"
+                    | "would"
+                    | "be"
+                    | "been"
+                    | "did"
+                    | "do"
+                    | "does"
+                    | "can"
+                    | "could"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "should"
+                    | "to"
+                    | "not"
+                    | "n't"
+                    | "also"
+                    | "then"
+            )
     };
     let in_mention = |i: usize| mentions.iter().any(|x| x.start <= i && i < x.end);
     let after_determiner = |i: usize| {
         // "a brief private visit": a determiner and plain words before a base form.
         let noun_phrase = !tokens[i].norm.ends_with("ed")
-            && (2..=3).any(|k| i >= k && determiner(&tokens[i - k]) && tokens[i - k + 1..i].iter().all(plain) && !mentions.iter().any(|x| x.start < i && x.end > i - k));
+            && (2..=3).any(|k| {
+                i >= k
+                    && determiner(&tokens[i - k])
+                    && tokens[i - k + 1..i].iter().all(plain)
+                    && !mentions.iter().any(|x| x.start < i && x.end > i - k)
+            });
         i > 0 && (determiner(&tokens[i - 1]) || noun_phrase)
     };
     let verb_like = |i: usize| !in_mention(i) && !after_determiner(i);
     let trigger = m.tokens[0];
-    let stands = verb_like(trigger) || (in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]));
+    let stands =
+        verb_like(trigger) || (in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]));
     let last = *m.tokens.last().unwrap_or(&trigger);
-    let chained = tokens.get(last + 1).is_some_and(|t| t.norm == "to") && matches.iter().any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
+    let chained = tokens.get(last + 1).is_some_and(|t| t.norm == "to")
+        && matches
+            .iter()
+            .any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
     stands && !chained
 }
 
 /// The date expression that dates an event: the nearest one in the trigger's clause, or one that
 /// opens the sentence ("On Wednesday, …").
-fn event_date<'d>(tokens: &[eventwire_text::Token], dates: &'d [DateMention], trigger: usize) -> Option<&'d DateMention> {
+fn event_date<'d>(
+    tokens: &[eventwire_text::Token],
+    dates: &'d [DateMention],
+    trigger: usize,
+) -> Option<&'d DateMention> {
     let crosses = |d: &DateMention| {
         // A trigger inside the date expression itself crosses nothing.
-        let (a, b) = if d.end <= trigger { (d.end, trigger) } else { (trigger, d.start.max(trigger)) };
+        let (a, b) = if d.end <= trigger {
+            (d.end, trigger)
+        } else {
+            (trigger, d.start.max(trigger))
+        };
         tokens[a..b].iter().any(|t| t.is_clause_break())
     };
     dates
         .iter()
         .filter(|d| !crosses(d) || d.start <= 1)
-        .min_by_key(|d| (crosses(d), d.start.abs_diff(trigger).min(d.end.abs_diff(trigger))))
+        .min_by_key(|d| {
+            (
+                crosses(d),
+                d.start.abs_diff(trigger).min(d.end.abs_diff(trigger)),
+            )
+        })
 }
 
 /// Where the complement of a verbal event ("accused X of …", "urged X to …") ends: the next clause break.
@@ -439,8 +648,14 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> Reduced {
     let mut event = event.to_string();
     let mut mode = mode.to_string();
     let mut cameo = None;
-    let cooperative = matches!(event.as_str(), "AGREE" | "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE");
-    let material_conflict = matches!(event.as_str(), "ASSAULT" | "COERCE" | "SANCTION" | "PROTEST" | "MOBILIZE");
+    let cooperative = matches!(
+        event.as_str(),
+        "AGREE" | "CONSULT" | "SUPPORT" | "COOPERATE" | "AID" | "RETREAT" | "CONCEDE"
+    );
+    let material_conflict = matches!(
+        event.as_str(),
+        "ASSAULT" | "COERCE" | "SANCTION" | "PROTEST" | "MOBILIZE"
+    );
     let (mut future, mut hypothetical) = (modes.future.is_some(), modes.hypothetical.is_some());
     let mut negation = modes.negation.is_some();
     if event.is_empty() {
@@ -448,15 +663,30 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> Reduced {
     } else if modes.obligation.is_some() && !negation {
         event = "REQUEST".into();
         mode.clear();
-        return Reduced { event, modes: Vec::new(), cameo: Some("100"), demand: true };
-    } else if cooperative && (modes.refusal.is_some() || (negation && (future || modes.intent.is_some()))) {
+        return Reduced {
+            event,
+            modes: Vec::new(),
+            cameo: Some("100"),
+            demand: true,
+        };
+    } else if cooperative
+        && (modes.refusal.is_some() || (negation && (future || modes.intent.is_some())))
+    {
         event = "REJECT".into();
         mode.clear();
         cameo = Some("120");
         (future, hypothetical, negation) = (false, false, false);
     } else if modes.intent.is_some() && cooperative && !negation {
-        return Reduced { event: "AGREE".into(), modes: Vec::new(), cameo: Some("030"), demand: false };
-    } else if material_conflict && !negation && (future || hypothetical || modes.intent.is_some() || modes.condition.is_some()) {
+        return Reduced {
+            event: "AGREE".into(),
+            modes: Vec::new(),
+            cameo: Some("030"),
+            demand: false,
+        };
+    } else if material_conflict
+        && !negation
+        && (future || hypothetical || modes.intent.is_some() || modes.condition.is_some())
+    {
         cameo = Some(if event == "ASSAULT" { "138" } else { "130" });
         mode = match event.as_str() {
             "ASSAULT" => "violence",
@@ -481,19 +711,42 @@ fn reduce(event: &str, mode: &str, modes: &Modes, historical: bool) -> Reduced {
     if !mode.is_empty() {
         list.push(mode);
     }
-    for (on, name) in [(negation, "negation"), (future, "future"), (hypothetical, "hypothetical"), (historical, "historical")] {
+    for (on, name) in [
+        (negation, "negation"),
+        (future, "future"),
+        (hypothetical, "hypothetical"),
+        (historical, "historical"),
+    ] {
         if on {
             list.push(name.to_string());
         }
     }
-    Reduced { event, modes: list, cameo, demand: false }
+    Reduced {
+        event,
+        modes: list,
+        cameo,
+        demand: false,
+    }
 }
 
 /// One (date, actor, recipient, event, mode) per story; later mentions go to `ew.also_in`.
 fn dedup_story(events: Vec<Event>) -> Vec<Event> {
     let key = |e: &Event| {
-        let ents = |v: &[Entity]| v.iter().map(|x| format!("{}/{}", x.code, x.sector)).collect::<Vec<_>>().join(",");
-        format!("{}|{}|{}|{}|{}|{}", e.date, ents(&e.actor), ents(&e.recipient), e.event.join(","), e.mode.join(","), e.ew.cameo)
+        let ents = |v: &[Entity]| {
+            v.iter()
+                .map(|x| format!("{}/{}", x.code, x.sector))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            e.date,
+            ents(&e.actor),
+            ents(&e.recipient),
+            e.event.join(","),
+            e.mode.join(","),
+            e.ew.cameo
+        )
     };
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();

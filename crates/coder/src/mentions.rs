@@ -44,13 +44,25 @@ impl Mention {
         if !self.cameo_code.is_empty() && self.entity.sector.is_empty() {
             return self.cameo_code.clone();
         }
-        let sector = self.entity.sector.split_whitespace().find(|s| *s != "PRE").unwrap_or("");
+        let sector = self
+            .entity
+            .sector
+            .split_whitespace()
+            .find(|s| *s != "PRE")
+            .unwrap_or("");
         format!("{}{}", self.entity.code, sector)
     }
 
     /// A mention made from an entity found elsewhere (the speaker of a demand).
     pub fn from_entity(entity: Entity, start: usize, end: usize) -> Self {
-        Mention { start, end, entity, cameo_code: String::new(), kind: MentionKind::State, plural: false }
+        Mention {
+            start,
+            end,
+            entity,
+            cameo_code: String::new(),
+            kind: MentionKind::State,
+            plural: false,
+        }
     }
 
     /// True when the mention has a country or organisation code.
@@ -84,7 +96,11 @@ impl StoryContext {
             for m in lex.actors.find(&s.tokens) {
                 for &e in &m.entries {
                     let entry = &lex.actors.entries[e as usize];
-                    if matches!(entry.kind, ActorKind::State | ActorKind::Demonym | ActorKind::Seat) && !countries.contains(&entry.code) {
+                    if matches!(
+                        entry.kind,
+                        ActorKind::State | ActorKind::Demonym | ActorKind::Seat
+                    ) && !countries.contains(&entry.code)
+                    {
                         countries.push(entry.code.clone());
                     }
                     if let Some(d) = lex.actors.entries[e as usize].disputed {
@@ -95,7 +111,12 @@ impl StoryContext {
                 }
             }
         }
-        StoryContext { disputed, date, countries, ..Default::default() }
+        StoryContext {
+            disputed,
+            date,
+            countries,
+            ..Default::default()
+        }
     }
 
     /// Country codes of the story's states, demonyms and seats of power.
@@ -113,7 +134,9 @@ impl StoryContext {
         for m in mentions {
             match m.kind {
                 MentionKind::Person => self.last_person = Some(m.clone()),
-                MentionKind::Group | MentionKind::Organization if m.plural || m.kind == MentionKind::Organization => {
+                MentionKind::Group | MentionKind::Organization
+                    if m.plural || m.kind == MentionKind::Organization =>
+                {
                     self.last_group = Some(m.clone())
                 }
                 MentionKind::State => self.last_state = Some(m.clone()),
@@ -135,7 +158,10 @@ impl StoryContext {
                 m.start >= prev.end
                     && (between.is_empty()
                         || (between.len() == 1 && between[0].norm == "'s")
-                        || (between.len() <= 3 && between.iter().all(|t| t.capitalized && t.kind == eventwire_text::TokenKind::Word)))
+                        || (between.len() <= 3
+                            && between.iter().all(|t| {
+                                t.capitalized && t.kind == eventwire_text::TokenKind::Word
+                            })))
             });
             if joined {
                 if let Some(c) = chains.last_mut() {
@@ -148,16 +174,24 @@ impl StoryContext {
         let mut out: Vec<Mention> = Vec::new();
         let mut persons: Vec<Mention> = Vec::new();
         for chain in chains {
-            let Some(m) = self.compose(lex, text, tokens, &raw, &chain) else { continue };
+            let Some(m) = self.compose(lex, text, tokens, &raw, &chain) else {
+                continue;
+            };
             if m.kind == MentionKind::Person {
                 persons.push(m.clone());
             }
             // "opponents of Prime Minister X": a bare group takes the country of its "of" phrase.
             if let Some(prev) = out.last_mut() {
-                if prev.kind == MentionKind::Group && !prev.has_code() && m.has_code() && prev.end + 1 == m.start && tokens[prev.end].norm == PREPOSITION_OF {
+                if prev.kind == MentionKind::Group
+                    && !prev.has_code()
+                    && m.has_code()
+                    && prev.end + 1 == m.start
+                    && tokens[prev.end].norm == PREPOSITION_OF
+                {
                     prev.entity.code = m.entity.code.clone();
                     prev.end = m.end;
-                    prev.entity.entity_text = text[tokens[prev.start].start..tokens[m.end - 1].end].to_string();
+                    prev.entity.entity_text =
+                        text[tokens[prev.start].start..tokens[m.end - 1].end].to_string();
                     continue;
                 }
             }
@@ -167,7 +201,14 @@ impl StoryContext {
         out
     }
 
-    fn compose(&self, lex: &Lexicon, text: &str, tokens: &[Token], raw: &[eventwire_lexicon::ActorMatch], chain: &[usize]) -> Option<Mention> {
+    fn compose(
+        &self,
+        lex: &Lexicon,
+        text: &str,
+        tokens: &[Token],
+        raw: &[eventwire_lexicon::ActorMatch],
+        chain: &[usize],
+    ) -> Option<Mention> {
         let start = raw[chain[0]].start;
         let end = raw[*chain.last()?].end;
         let entity_text = text[tokens[start].start..tokens[end - 1].end].to_string();
@@ -182,14 +223,28 @@ impl StoryContext {
                     ActorKind::Person if person.is_none() => person = Some(entry),
                     ActorKind::Sector if sector.is_none() => sector = Some(entry),
                     ActorKind::Region => {}
-                    ActorKind::Demonym | ActorKind::State if is_attitude(tokens, raw[k].start) && !lex.peer_rules => {}
-                    ActorKind::State | ActorKind::Demonym | ActorKind::People | ActorKind::Seat | ActorKind::Organization | ActorKind::Disputed
+                    ActorKind::Demonym | ActorKind::State
+                        if is_attitude(tokens, raw[k].start) && !lex.peer_rules => {}
+                    ActorKind::State
+                    | ActorKind::Demonym
+                    | ActorKind::People
+                    | ActorKind::Seat
+                    | ActorKind::Organization
+                    | ActorKind::Disputed
                         if modifier.is_none() =>
                     {
                         if entry.kind == ActorKind::Demonym {
                             let word = raw[k].start..raw[k].end;
-                            let norm = tokens[word].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" ");
-                            kin_of_disputed = self.disputed.iter().find(|&&d| lex.actors.disputed[d].kin.contains(&norm)).copied();
+                            let norm = tokens[word]
+                                .iter()
+                                .map(|t| t.norm.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            kin_of_disputed = self
+                                .disputed
+                                .iter()
+                                .find(|&&d| lex.actors.disputed[d].kin.contains(&norm))
+                                .copied();
                         }
                         modifier = Some(entry)
                     }
@@ -198,7 +253,10 @@ impl StoryContext {
             }
         }
         let plural = tokens[end - 1].norm.ends_with('s');
-        let mut entity = Entity { entity_text, ..Default::default() };
+        let mut entity = Entity {
+            entity_text,
+            ..Default::default()
+        };
         let mut cameo_code = String::new();
         let kind;
         if let Some(p) = person {
@@ -215,7 +273,11 @@ impl StoryContext {
                 }
                 None => {
                     // Outside every office spell: a notable of the country of the latest spell.
-                    entity.code = p.spells.iter().max_by_key(|s| s.to).map_or(p.code.clone(), |s| s.code.clone());
+                    entity.code = p
+                        .spells
+                        .iter()
+                        .max_by_key(|s| s.to)
+                        .map_or(p.code.clone(), |s| s.code.clone());
                     entity.sector = "ELI".into();
                 }
             }
@@ -224,7 +286,11 @@ impl StoryContext {
                 entity.sector = s.sector.clone();
             }
         } else if let Some(m) = modifier {
-            kind = if m.kind == ActorKind::Organization { MentionKind::Organization } else { MentionKind::State };
+            kind = if m.kind == ActorKind::Organization {
+                MentionKind::Organization
+            } else {
+                MentionKind::State
+            };
             entity.code = m.code.clone();
             entity.sector = m.sector.clone();
             entity.identifier_text = Some(m.name.clone());
@@ -243,7 +309,14 @@ impl StoryContext {
                 }
             }
             if sector.is_some() {
-                return Some(Mention { start, end, entity, cameo_code, kind: MentionKind::Group, plural });
+                return Some(Mention {
+                    start,
+                    end,
+                    entity,
+                    cameo_code,
+                    kind: MentionKind::Group,
+                    plural,
+                });
             }
         } else if let Some(s) = sector {
             kind = MentionKind::Group;
@@ -258,13 +331,30 @@ impl StoryContext {
         } else {
             return None;
         }
-        Some(Mention { start, end, entity, cameo_code, kind, plural })
+        Some(Mention {
+            start,
+            end,
+            entity,
+            cameo_code,
+            kind,
+            plural,
+        })
     }
 
-    fn add_pronouns(&self, text: &str, tokens: &[Token], persons: &[Mention], out: &mut Vec<Mention>) {
+    fn add_pronouns(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        persons: &[Mention],
+        out: &mut Vec<Mention>,
+    ) {
         for (i, t) in tokens.iter().enumerate() {
             let antecedent = match t.norm.as_str() {
-                "he" | "him" | "his" | "she" | "her" => persons.iter().rev().find(|p| p.end <= i).or(self.last_person.as_ref()),
+                "he" | "him" | "his" | "she" | "her" => persons
+                    .iter()
+                    .rev()
+                    .find(|p| p.end <= i)
+                    .or(self.last_person.as_ref()),
                 "they" | "them" | "their" => self.last_group.as_ref(),
                 "its" => self.last_state.as_ref(),
                 _ => None,
@@ -286,5 +376,7 @@ impl StoryContext {
 
 /// "pro-Iranian", "anti-American": a stance, not a nationality.
 fn is_attitude(tokens: &[Token], start: usize) -> bool {
-    start >= 2 && tokens[start - 1].norm == "-" && matches!(tokens[start - 2].norm.as_str(), "pro" | "anti")
+    start >= 2
+        && tokens[start - 1].norm == "-"
+        && matches!(tokens[start - 2].norm.as_str(), "pro" | "anti")
 }

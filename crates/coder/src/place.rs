@@ -36,8 +36,14 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
                 lat: f64::from(p.lat),
                 lon: f64::from(p.lon),
                 city: is_place.then(|| p.name.to_string()),
-                district: g.admin2_of(p).map(|a| a.name.to_string()).or_else(|| (&*p.feature_code == "ADM2").then(|| p.name.to_string())),
-                province: g.admin1_of(p).map(|a| a.name.to_string()).or_else(|| (&*p.feature_code == "ADM1").then(|| p.name.to_string())),
+                district: g
+                    .admin2_of(p)
+                    .map(|a| a.name.to_string())
+                    .or_else(|| (&*p.feature_code == "ADM2").then(|| p.name.to_string())),
+                province: g
+                    .admin1_of(p)
+                    .map(|a| a.name.to_string())
+                    .or_else(|| (&*p.feature_code == "ADM1").then(|| p.name.to_string())),
                 country: g.country(&p.cc2).map(|c| c.name.to_string()),
                 country_code: p.cc3.to_string(),
                 feature_class: Some(p.feature_class.to_string()),
@@ -70,7 +76,12 @@ impl StoryPlaces {
             .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
             .filter(|(_, (n, _))| *n >= 2 && 2 * *n > local.len())
             .map(|(t, _)| *t);
-        let focus = focus.and_then(|t| local.iter().position(|f| f.mention.target == t).map(|k| (t, k)));
+        let focus = focus.and_then(|t| {
+            local
+                .iter()
+                .position(|f| f.mention.target == t)
+                .map(|k| (t, k))
+        });
         let admin1s: Vec<Option<String>> = local
             .iter()
             .map(|f| match f.mention.target {
@@ -82,17 +93,26 @@ impl StoryPlaces {
             })
             .collect();
         let common_admin1 = match admin1s.first() {
-            Some(Some(first)) if admin1s.iter().all(|a| a.as_ref() == Some(first)) => match local[0].mention.target {
-                Target::Place(i) => g.admin1_index_of(&g.places[i as usize]),
-                Target::Region(_) => None,
-            },
+            Some(Some(first)) if admin1s.iter().all(|a| a.as_ref() == Some(first)) => {
+                match local[0].mention.target {
+                    Target::Place(i) => g.admin1_index_of(&g.places[i as usize]),
+                    Target::Region(_) => None,
+                }
+            }
             _ => None,
         };
-        let mut countries: Vec<&str> = found.iter().map(|f| g.country_of(f.mention.target)).collect();
+        let mut countries: Vec<&str> = found
+            .iter()
+            .map(|f| g.country_of(f.mention.target))
+            .collect();
         countries.sort_unstable();
         countries.dedup();
         let single_country = (countries.len() == 1).then(|| countries[0].to_string());
-        StoryPlaces { focus: focus.map(|(t, k)| (t, k)), common_admin1, single_country }
+        StoryPlaces {
+            focus: focus.map(|(t, k)| (t, k)),
+            common_admin1,
+            single_country,
+        }
     }
 }
 
@@ -113,26 +133,46 @@ pub(crate) fn event_location(
         .filter(|(_, f)| f.sentence == sentence && f.mention.cued)
         .min_by_key(|(_, f)| f.mention.start.abs_diff(trigger));
     if let Some((k, f)) = in_sentence {
-        return (Some(location(g, f.mention.target, words(f))), "in-sentence", Some(k));
+        return (
+            Some(location(g, f.mention.target, words(f))),
+            "in-sentence",
+            Some(k),
+        );
     }
     let local: Vec<usize> = (0..found.len())
         .filter(|&k| !matches!(found[k].mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI"))
         .collect();
     if let Some((t, k)) = story.focus {
         let f = &found[local[k]];
-        return (Some(location(g, t, words(f))), "story-focus", Some(local[k]));
+        return (
+            Some(location(g, t, words(f))),
+            "story-focus",
+            Some(local[k]),
+        );
     }
     if let Some(a) = story.common_admin1 {
         let f = &found[local[0]];
-        return (Some(location(g, Target::Place(a), words(f))), "common-admin1", None);
+        return (
+            Some(location(g, Target::Place(a), words(f))),
+            "common-admin1",
+            None,
+        );
     }
     let country = story.single_country.clone().or_else(|| {
-        actor_country.filter(|c| found.iter().any(|f| g.country_of(f.mention.target) == *c)).map(String::from)
+        actor_country
+            .filter(|c| found.iter().any(|f| g.country_of(f.mention.target) == *c))
+            .map(String::from)
     });
     if let Some((c, i)) = country.and_then(|c| g.country3_index(&c).map(|i| (c, i))) {
-        let named = found.iter().position(|f| g.country_of(f.mention.target) == c);
+        let named = found
+            .iter()
+            .position(|f| g.country_of(f.mention.target) == c);
         let extracted = named.map_or(String::new(), |k| words(&found[k]).to_string());
-        return (Some(location(g, Target::Place(i), &extracted)), "country-centroid", named);
+        return (
+            Some(location(g, Target::Place(i), &extracted)),
+            "country-centroid",
+            named,
+        );
     }
     (None, "none", None)
 }

@@ -43,7 +43,8 @@ pub struct GoldArticle {
 
 /// Reads LGL/TR-News (`<toponym>`) and GeoVirus (`<location>`) XML.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, EvalError> {
-    let xml = std::fs::read_to_string(path).map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
+    let xml =
+        std::fs::read_to_string(path).map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut articles = Vec::new();
     let mut article = GoldArticle::default();
@@ -51,7 +52,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, EvalError> {
     let mut field = String::new();
     let mut text = String::new();
     loop {
-        let ev = reader.read_event().map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
         match ev {
             Xml::Start(e) => {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
@@ -98,7 +101,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, EvalError> {
                     ("start", Some(t)) => t.start = value.trim().parse().unwrap_or(0),
                     ("end", Some(t)) => t.end = value.trim().parse().unwrap_or(0),
                     ("phrase", Some(t)) => t.phrase = value.trim().to_string(),
-                    ("name", Some(t)) if t.phrase.is_empty() && field == "name" => t.phrase = value.trim().to_string(),
+                    ("name", Some(t)) if t.phrase.is_empty() && field == "name" => {
+                        t.phrase = value.trim().to_string()
+                    }
                     ("lat", Some(t)) => t.lat = value.trim().parse().ok(),
                     ("lon", Some(t)) => t.lon = value.trim().parse().ok(),
                     ("toponym" | "location", Some(_)) => {
@@ -177,10 +182,20 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                     near += 1;
                 } else if std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some() {
                     let name = match r {
-                        Target::Place(i) => format!("{} {} {}", g.places[*i as usize].name, g.places[*i as usize].feature_code, g.places[*i as usize].cc2),
+                        Target::Place(i) => format!(
+                            "{} {} {}",
+                            g.places[*i as usize].name,
+                            g.places[*i as usize].feature_code,
+                            g.places[*i as usize].cc2
+                        ),
                         Target::Region(i) => g.regions[*i as usize].name.clone(),
                     };
-                    eprintln!("far: {:?} gold {:?} ({la},{lo}) got {:?} {name}", t.phrase, t.geonameid, g.geonameid(*r));
+                    eprintln!(
+                        "far: {:?} gold {:?} ({la},{lo}) got {:?} {name}",
+                        t.phrase,
+                        t.geonameid,
+                        g.geonameid(*r)
+                    );
                 }
             }
             if let Some(c) = t.country_id {
@@ -241,23 +256,42 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
     let p161 = ratio(e2e_ok, pred_n);
     let r161 = ratio(e2e_ok, with_point);
     let r161_places = ratio(e2e_ok, with_point - demonym_gold_with_point);
-    let mut report = Report { name: format!("geoparsing ({})", path.display()), ..Default::default() };
-    report.figures = vec![("articles".into(), articles.len() as f64), ("gold_toponyms".into(), gold_n as f64)];
+    let mut report = Report {
+        name: format!("geoparsing ({})", path.display()),
+        ..Default::default()
+    };
+    report.figures = vec![
+        ("articles".into(), articles.len() as f64),
+        ("gold_toponyms".into(), gold_n as f64),
+    ];
     // GeoVirus gives points only: no GeoNames ids, no countries.
     if with_id > 0 {
-        report.figures.push(("gold_spans_exact_id_accuracy".into(), ratio(exact, with_id)));
+        report
+            .figures
+            .push(("gold_spans_exact_id_accuracy".into(), ratio(exact, with_id)));
     }
-    report.figures.push(("gold_spans_within_161km".into(), ratio(near, with_point)));
+    report
+        .figures
+        .push(("gold_spans_within_161km".into(), ratio(near, with_point)));
     if with_country > 0 {
-        report.figures.push(("gold_spans_country_accuracy".into(), ratio(country_ok, with_country)));
+        report.figures.push((
+            "gold_spans_country_accuracy".into(),
+            ratio(country_ok, with_country),
+        ));
     }
     report.figures.extend::<Vec<(String, f64)>>(vec![
         ("detection_precision".into(), p),
         ("detection_recall".into(), r),
         ("detection_f1".into(), f1(p, r)),
         ("end_to_end_f1_161km".into(), f1(p161, r161)),
-        ("gold_toponyms_that_are_demonyms".into(), demonym_gold as f64),
-        ("end_to_end_f1_161km_without_demonyms".into(), f1(p161, r161_places)),
+        (
+            "gold_toponyms_that_are_demonyms".into(),
+            demonym_gold as f64,
+        ),
+        (
+            "end_to_end_f1_161km_without_demonyms".into(),
+            f1(p161, r161_places),
+        ),
     ]);
     Ok(report)
 }

@@ -7,8 +7,8 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
-pub mod suites;
 pub mod geo;
+pub mod suites;
 
 use eventwire_coder::Coder;
 use eventwire_model::{Article, Event};
@@ -39,7 +39,9 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.name)?;
         for (n, v) in &self.figures {
-            let ratio = ["accuracy", "f1", "precision", "recall", "within"].iter().any(|w| n.contains(w));
+            let ratio = ["accuracy", "f1", "precision", "recall", "within"]
+                .iter()
+                .any(|w| n.contains(w));
             if v.fract() == 0.0 && !ratio {
                 writeln!(f, "  {n:<32} {v:.0}")?;
             } else {
@@ -70,7 +72,9 @@ fn read(path: &Path) -> Result<String, EvalError> {
 }
 
 fn code_sentence(coder: &Coder, text: &str, date: &str) -> Vec<Event> {
-    coder.code(&Article::new("gold", "", text, date)).unwrap_or_default()
+    coder
+        .code(&Article::new("gold", "", text, date))
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -120,55 +124,109 @@ fn actors(v: &serde_json::Value) -> Vec<GsrActor> {
 
 /// Scores the PLOVER gold-standard records.
 pub fn plover_gsr(coder: &Coder, path: &Path) -> Result<Report, EvalError> {
-    let records: Vec<serde_json::Value> = serde_json::from_str(&read(path)?).map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
+    let records: Vec<serde_json::Value> = serde_json::from_str(&read(path)?)
+        .map_err(|e| EvalError(format!("{}: {e}", path.display())))?;
     let mut n = 0usize;
     let mut event_ok = 0usize;
     let (mut actor_n, mut actor_ok, mut recip_n, mut recip_ok) = (0, 0, 0, 0);
     let (mut asec_n, mut asec_ok, mut rsec_n, mut rsec_ok) = (0, 0, 0, 0);
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     for v in records {
-        let Ok(r) = serde_json::from_value::<GsrRecord>(v) else { continue };
-        let (Some(text), Some(gold)) = (r.text, r.event) else { continue };
+        let Ok(r) = serde_json::from_value::<GsrRecord>(v) else {
+            continue;
+        };
+        let (Some(text), Some(gold)) = (r.text, r.event) else {
+            continue;
+        };
         n += 1;
         let gold = map_2016(&gold).to_string();
-        let events: Vec<Event> = code_sentence(coder, &text, "2000-01-01").into_iter().filter(|e| !e.event.is_empty()).collect();
-        let predicted = events.iter().find(|e| e.event[0] == gold).or(events.first());
+        let events: Vec<Event> = code_sentence(coder, &text, "2000-01-01")
+            .into_iter()
+            .filter(|e| !e.event.is_empty())
+            .collect();
+        let predicted = events
+            .iter()
+            .find(|e| e.event[0] == gold)
+            .or(events.first());
         let p_event = predicted.map_or("NONE".to_string(), |e| e.event[0].clone());
         // The first event counts, unless the gold type is among the sentence's events (a sentence
         // may hold several events; PLOVER's gold codes one).
         if p_event == gold {
             event_ok += 1;
         }
-        *confusion.entry((gold.clone(), p_event.clone())).or_default() += 1;
-        let score = |gold_side: &[GsrActor], ours: Option<&[eventwire_model::Entity]>, n: &mut usize, ok: &mut usize, sn: &mut usize, sok: &mut usize| {
-            let codes: Vec<&str> = gold_side.iter().filter_map(|a| a.code.as_deref()).filter(|c| !c.is_empty()).collect();
+        *confusion
+            .entry((gold.clone(), p_event.clone()))
+            .or_default() += 1;
+        let score = |gold_side: &[GsrActor],
+                     ours: Option<&[eventwire_model::Entity]>,
+                     n: &mut usize,
+                     ok: &mut usize,
+                     sn: &mut usize,
+                     sok: &mut usize| {
+            let codes: Vec<&str> = gold_side
+                .iter()
+                .filter_map(|a| a.code.as_deref())
+                .filter(|c| !c.is_empty())
+                .collect();
             if codes.is_empty() {
                 return;
             }
             *n += 1;
             let ours = ours.unwrap_or(&[]);
-            if ours.iter().any(|o| codes.iter().any(|g| same_code(g, &o.code))) {
+            if ours
+                .iter()
+                .any(|o| codes.iter().any(|g| same_code(g, &o.code)))
+            {
                 *ok += 1;
             }
-            let sectors: Vec<String> = gold_side.iter().filter_map(|a| a.sector.as_deref()).filter(|s| s.len() >= 3 && *s != "***").map(|s| s[..3].to_uppercase()).collect();
+            let sectors: Vec<String> = gold_side
+                .iter()
+                .filter_map(|a| a.sector.as_deref())
+                .filter(|s| s.len() >= 3 && *s != "***")
+                .map(|s| s[..3].to_uppercase())
+                .collect();
             if !sectors.is_empty() {
                 *sn += 1;
-                if ours.iter().any(|o| o.sector.split_whitespace().any(|s| sectors.iter().any(|g| g == s))) {
+                if ours.iter().any(|o| {
+                    o.sector
+                        .split_whitespace()
+                        .any(|s| sectors.iter().any(|g| g == s))
+                }) {
                     *sok += 1;
                 }
             }
         };
-        score(&actors(&r.source), predicted.map(|e| e.actor.as_slice()), &mut actor_n, &mut actor_ok, &mut asec_n, &mut asec_ok);
-        score(&actors(&r.target), predicted.map(|e| e.recipient.as_slice()), &mut recip_n, &mut recip_ok, &mut rsec_n, &mut rsec_ok);
+        score(
+            &actors(&r.source),
+            predicted.map(|e| e.actor.as_slice()),
+            &mut actor_n,
+            &mut actor_ok,
+            &mut asec_n,
+            &mut asec_ok,
+        );
+        score(
+            &actors(&r.target),
+            predicted.map(|e| e.recipient.as_slice()),
+            &mut recip_n,
+            &mut recip_ok,
+            &mut rsec_n,
+            &mut rsec_ok,
+        );
     }
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let mut report = Report { name: format!("PLOVER GSR ({})", path.display()), ..Default::default() };
+    let mut report = Report {
+        name: format!("PLOVER GSR ({})", path.display()),
+        ..Default::default()
+    };
     report.figures = vec![
         ("records".into(), n as f64),
         ("event_type_accuracy".into(), ratio(event_ok, n)),
         ("actor_country_accuracy".into(), ratio(actor_ok, actor_n)),
         ("actor_sector_accuracy".into(), ratio(asec_ok, asec_n)),
-        ("recipient_country_accuracy".into(), ratio(recip_ok, recip_n)),
+        (
+            "recipient_country_accuracy".into(),
+            ratio(recip_ok, recip_n),
+        ),
         ("recipient_sector_accuracy".into(), ratio(rsec_ok, rsec_n)),
     ];
     report.details = confusion_table(&confusion);
@@ -182,9 +240,24 @@ fn confusion_table(c: &BTreeMap<(String, String), usize>) -> Vec<String> {
     let mut rows: Vec<&String> = c.keys().map(|(g, _)| g).collect();
     rows.dedup();
     let short = |s: &str| s.chars().take(5).collect::<String>();
-    let mut out = vec![format!("  confusion (rows gold, columns predicted)\n  {:<10}{}", "", cols.iter().map(|c| format!("{:>6}", short(c))).collect::<String>())];
+    let mut out = vec![format!(
+        "  confusion (rows gold, columns predicted)\n  {:<10}{}",
+        "",
+        cols.iter()
+            .map(|c| format!("{:>6}", short(c)))
+            .collect::<String>()
+    )];
     for r in rows {
-        let line: String = cols.iter().map(|col| format!("{:>6}", c.get(&(r.clone(), (*col).clone())).map_or(String::from("."), |v| v.to_string()))).collect();
+        let line: String = cols
+            .iter()
+            .map(|col| {
+                format!(
+                    "{:>6}",
+                    c.get(&(r.clone(), (*col).clone()))
+                        .map_or(String::from("."), |v| v.to_string())
+                )
+            })
+            .collect();
         out.push(format!("  {r:<10}{line}"));
     }
     out
@@ -192,7 +265,11 @@ fn confusion_table(c: &BTreeMap<(String, String), usize>) -> Vec<String> {
 
 /// CAMEO root → ConfliBERT penta class: 0 statement, 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict.
 fn penta(cameo: &str) -> usize {
-    match cameo.get(..2).and_then(|r| r.parse::<u32>().ok()).unwrap_or(1) {
+    match cameo
+        .get(..2)
+        .and_then(|r| r.parse::<u32>().ok())
+        .unwrap_or(1)
+    {
         1 => 0,
         2..=5 => 1,
         6..=9 => 2,
@@ -210,14 +287,22 @@ pub fn conflibert(coder: &Coder, path: &Path) -> Result<Report, EvalError> {
     let mut n = 0;
     let mut correct = 0;
     for line in text.lines() {
-        let Some((sentence, label)) = line.rsplit_once('\t') else { continue };
-        let Ok(gold) = label.trim().parse::<usize>() else { continue };
+        let Some((sentence, label)) = line.rsplit_once('\t') else {
+            continue;
+        };
+        let Ok(gold) = label.trim().parse::<usize>() else {
+            continue;
+        };
         if gold > 4 {
             continue;
         }
         n += 1;
         let events = code_sentence(coder, sentence, "2020-01-01");
-        let predicted = events.iter().find(|e| !e.event.is_empty()).or(events.first()).map_or(0, |e| penta(&e.ew.cameo));
+        let predicted = events
+            .iter()
+            .find(|e| !e.event.is_empty())
+            .or(events.first())
+            .map_or(0, |e| penta(&e.ew.cameo));
         if predicted == gold {
             tp[gold] += 1;
             correct += 1;
@@ -228,15 +313,39 @@ pub fn conflibert(coder: &Coder, path: &Path) -> Result<Report, EvalError> {
     }
     let f1: Vec<f64> = (0..5)
         .map(|c| {
-            let p = if tp[c] + fp[c] == 0 { 0.0 } else { tp[c] as f64 / (tp[c] + fp[c]) as f64 };
-            let r = if tp[c] + fneg[c] == 0 { 0.0 } else { tp[c] as f64 / (tp[c] + fneg[c]) as f64 };
-            if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+            let p = if tp[c] + fp[c] == 0 {
+                0.0
+            } else {
+                tp[c] as f64 / (tp[c] + fp[c]) as f64
+            };
+            let r = if tp[c] + fneg[c] == 0 {
+                0.0
+            } else {
+                tp[c] as f64 / (tp[c] + fneg[c]) as f64
+            };
+            if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            }
         })
         .collect();
-    let mut report = Report { name: format!("ConfliBERT CAMEO penta class ({})", path.display()), ..Default::default() };
+    let mut report = Report {
+        name: format!("ConfliBERT CAMEO penta class ({})", path.display()),
+        ..Default::default()
+    };
     report.figures.push(("sentences".into(), n as f64));
-    report.figures.push(("accuracy".into(), if n == 0 { 0.0 } else { correct as f64 / n as f64 }));
-    report.figures.push(("macro_f1".into(), f1.iter().sum::<f64>() / 5.0));
+    report.figures.push((
+        "accuracy".into(),
+        if n == 0 {
+            0.0
+        } else {
+            correct as f64 / n as f64
+        },
+    ));
+    report
+        .figures
+        .push(("macro_f1".into(), f1.iter().sum::<f64>() / 5.0));
     for (c, v) in f1.iter().enumerate() {
         report.figures.push((format!("f1_class_{c}"), *v));
     }

@@ -7,7 +7,7 @@
 
 use crate::{EvalError, Report};
 use eventwire_coder::Coder;
-use eventwire_lexicon::petrarch::{DiscardKind, Dictionaries};
+use eventwire_lexicon::petrarch::{Dictionaries, DiscardKind};
 use eventwire_lexicon::{LexiconBuilder, LexiconError};
 use eventwire_model::Article;
 use std::collections::{BTreeSet, HashMap};
@@ -40,14 +40,38 @@ impl PeerCoder {
     /// Compiles `dicts` alone (`extend = false`: only eventwire's code tables) or on top of the
     /// bundled lexicon; returns the compile problems alongside.
     pub fn new(dicts: Dictionaries, extend: bool) -> (Self, Vec<LexiconError>) {
-        let mut b = if extend { LexiconBuilder::bundled() } else { LexiconBuilder::codes_only() };
+        let mut b = if extend {
+            LexiconBuilder::bundled()
+        } else {
+            LexiconBuilder::codes_only()
+        };
         b.add_dictionaries(dicts.clone());
         let (coder, problems) = Coder::from_builder(&b);
         let coder = coder.with_locations(false);
         let meta = dicts.pattern_meta();
-        let prefix_agents = dicts.agents.iter().filter(|a| a.prefix).map(|a| a.code.clone()).collect();
-        let codes = coder.lexicon().events.patterns.iter().map(|p| (p.id.clone(), p.cameo.clone())).collect();
-        (PeerCoder { coder, dicts, meta, prefix_agents, codes }, problems)
+        let prefix_agents = dicts
+            .agents
+            .iter()
+            .filter(|a| a.prefix)
+            .map(|a| a.code.clone())
+            .collect();
+        let codes = coder
+            .lexicon()
+            .events
+            .patterns
+            .iter()
+            .map(|p| (p.id.clone(), p.cameo.clone()))
+            .collect();
+        (
+            PeerCoder {
+                coder,
+                dicts,
+                meta,
+                prefix_agents,
+                codes,
+            },
+            problems,
+        )
     }
 
     /// The underlying coder.
@@ -60,12 +84,26 @@ impl PeerCoder {
         if let Some(k) = self.dicts.discard(text) {
             return Coded::Discarded(k);
         }
-        let published = if date.len() == 8 { format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]) } else { date.to_string() };
-        let mut events = self.coder.code(&Article::new("suite", "", text, &published)).unwrap_or_default();
+        let published = if date.len() == 8 {
+            format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..])
+        } else {
+            date.to_string()
+        };
+        let mut events = self
+            .coder
+            .code(&Article::new("suite", "", text, &published))
+            .unwrap_or_default();
         if self.dicts.stems {
             // TABARI codes the first verb of a sentence (its compounds and paired codes aside).
-            let start = |e: &eventwire_model::Event| e.ew.evidence.get("event").map_or(usize::MAX, |s| s[0]);
-            if let Some(first) = events.iter().filter(|e| self.codes.get(&e.ew.pattern_id).is_none_or(|c| c != "---")).map(start).min() {
+            let start = |e: &eventwire_model::Event| {
+                e.ew.evidence.get("event").map_or(usize::MAX, |s| s[0])
+            };
+            if let Some(first) = events
+                .iter()
+                .filter(|e| self.codes.get(&e.ew.pattern_id).is_none_or(|c| c != "---"))
+                .map(start)
+                .min()
+            {
                 events.retain(|e| start(e) == first);
             }
         }
@@ -81,9 +119,21 @@ impl PeerCoder {
                 continue;
             }
             // PETRARCH spreads a compound's agent over its members; TABARI does not.
-            let spread = |v: &[eventwire_model::Entity]| if self.dicts.stems { v.to_vec() } else { distribute(v) };
-            let mut src: Vec<String> = spread(&e.actor).iter().flat_map(|x| self.codes_of(x)).collect();
-            let mut tgt: Vec<String> = spread(&e.recipient).iter().flat_map(|x| self.codes_of(x)).collect();
+            let spread = |v: &[eventwire_model::Entity]| {
+                if self.dicts.stems {
+                    v.to_vec()
+                } else {
+                    distribute(v)
+                }
+            };
+            let mut src: Vec<String> = spread(&e.actor)
+                .iter()
+                .flat_map(|x| self.codes_of(x))
+                .collect();
+            let mut tgt: Vec<String> = spread(&e.recipient)
+                .iter()
+                .flat_map(|x| self.codes_of(x))
+                .collect();
             let meta = self.meta.get(&e.ew.pattern_id);
             if meta.is_some_and(|m| m.1) {
                 std::mem::swap(&mut src, &mut tgt);
@@ -105,7 +155,9 @@ impl PeerCoder {
                 }
                 continue;
             }
-            if (require_dyad && (src.is_empty() || tgt.is_empty())) || (src.is_empty() && tgt.is_empty()) {
+            if (require_dyad && (src.is_empty() || tgt.is_empty()))
+                || (src.is_empty() && tgt.is_empty())
+            {
                 continue;
             }
             let or_dash = |v: &mut Vec<String>| {
@@ -120,7 +172,10 @@ impl PeerCoder {
                     if a == b {
                         continue;
                     }
-                    if let Some(rev) = meta.and_then(|m| m.0.as_ref()).filter(|_| !self.dicts.petrarch2) {
+                    if let Some(rev) = meta
+                        .and_then(|m| m.0.as_ref())
+                        .filter(|_| !self.dicts.petrarch2)
+                    {
                         out.insert((b.clone(), a.clone(), rev.clone()));
                     }
                     out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));
@@ -136,8 +191,16 @@ impl PeerCoder {
     /// its agent glued after it (`~GOV`) or before it (`NGO~`); an agent the code already ends
     /// with is not repeated; an agent with no actor is `---GOV`.
     fn codes_of(&self, e: &eventwire_model::Entity) -> Vec<String> {
-        let agent = e.sector.split_whitespace().find(|s| *s != "PRE").unwrap_or("");
-        let codes: Vec<&str> = if e.code.is_empty() { vec![""] } else { e.code.split('/').collect() };
+        let agent = e
+            .sector
+            .split_whitespace()
+            .find(|s| *s != "PRE")
+            .unwrap_or("");
+        let codes: Vec<&str> = if e.code.is_empty() {
+            vec![""]
+        } else {
+            e.code.split('/').collect()
+        };
         codes
             .into_iter()
             .filter_map(|code| {
@@ -145,14 +208,26 @@ impl PeerCoder {
                     return None;
                 }
                 // An agent with no actor: PETRARCH writes `---GOV`, TABARI `~GOV`.
-                let code = if !code.is_empty() { code } else if self.dicts.stems { "~" } else { "---" };
-                Some(if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
-                    code.to_string()
-                } else if self.prefix_agents.iter().any(|p| p == agent) {
-                    if code == "---" || code == "~" { agent.to_string() } else { format!("{agent}{code}") }
+                let code = if !code.is_empty() {
+                    code
+                } else if self.dicts.stems {
+                    "~"
                 } else {
-                    format!("{code}{agent}")
-                })
+                    "---"
+                };
+                Some(
+                    if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
+                        code.to_string()
+                    } else if self.prefix_agents.iter().any(|p| p == agent) {
+                        if code == "---" || code == "~" {
+                            agent.to_string()
+                        } else {
+                            format!("{agent}{code}")
+                        }
+                    } else {
+                        format!("{code}{agent}")
+                    },
+                )
             })
             .collect()
     }
@@ -181,9 +256,16 @@ fn attrs(tag: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let mut rest = tag;
     while let Some(eq) = rest.find('=') {
-        let name = rest[..eq].trim().rsplit(|c: char| c.is_whitespace() || c == '<').next().unwrap_or("").to_string();
+        let name = rest[..eq]
+            .trim()
+            .rsplit(|c: char| c.is_whitespace() || c == '<')
+            .next()
+            .unwrap_or("")
+            .to_string();
         let after = rest[eq + 1..].trim_start();
-        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else { break };
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            break;
+        };
         let Some(end) = after[1..].find(q) else { break };
         out.insert(name, after[1..1 + end].to_string());
         rest = &after[1 + end + 1..];
@@ -207,7 +289,11 @@ fn strip_comments(xml: &str) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// What a suite record expects.
@@ -245,12 +331,25 @@ pub fn read_suite(xml: &str) -> (Vec<SuiteRecord>, HashMap<String, Vec<String>>)
     let xml = strip_comments(xml);
     let mut env: HashMap<String, Vec<String>> = HashMap::new();
     if let (Some(a), Some(b)) = (xml.find("<Environment>"), xml.find("</Environment>")) {
-        for tag in ["Verbfile", "Actorfile", "Agentfile", "Discardfile", "Issuefile"] {
+        for tag in [
+            "Verbfile",
+            "Actorfile",
+            "Agentfile",
+            "Discardfile",
+            "Issuefile",
+        ] {
             let open = format!("<{tag}>");
             let close = format!("</{tag}>");
             let body = &xml[a..b];
             if let (Some(s), Some(e)) = (body.find(&open), body.find(&close)) {
-                env.insert(tag.to_string(), body[s + open.len()..e].split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect());
+                env.insert(
+                    tag.to_string(),
+                    body[s + open.len()..e]
+                        .split(',')
+                        .map(|f| f.trim().to_string())
+                        .filter(|f| !f.is_empty())
+                        .collect(),
+                );
             }
         }
     }
@@ -265,7 +364,9 @@ pub fn read_suite(xml: &str) -> (Vec<SuiteRecord>, HashMap<String, Vec<String>>)
                 let end = xml[c..].find('>').map_or(xml.len(), |e| c + e);
                 let a = attrs(&xml[c..end]);
                 if a.get("option").map(String::as_str) == Some("require_dyad") {
-                    require_dyad = a.get("value").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+                    require_dyad = a
+                        .get("value")
+                        .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
                 }
                 pos = end;
                 continue;
@@ -275,7 +376,9 @@ pub fn read_suite(xml: &str) -> (Vec<SuiteRecord>, HashMap<String, Vec<String>>)
         };
         let tag_end = xml[at..].find('>').map_or(xml.len(), |e| at + e);
         let a = attrs(&xml[at..tag_end]);
-        let stop = xml[tag_end..].find("<Sentence ").map_or(xml.len(), |k| tag_end + k);
+        let stop = xml[tag_end..]
+            .find("<Sentence ")
+            .map_or(xml.len(), |k| tag_end + k);
         let body = &xml[tag_end..stop];
         let body = body.split("</Sentence>").next().unwrap_or(body);
         let mut events = BTreeSet::new();
@@ -286,17 +389,30 @@ pub fn read_suite(xml: &str) -> (Vec<SuiteRecord>, HashMap<String, Vec<String>>)
             let s = p + k;
             let e = body[s..].find('>').map_or(body.len(), |x| s + x);
             let ea = attrs(&body[s..e]);
-            if ea.get("noevents").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+            if ea
+                .get("noevents")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            {
                 none = true;
             } else if let Some(err) = ea.get("error") {
                 error = Some(err.clone());
-            } else if let (Some(src), Some(tgt), Some(code)) = (ea.get("sourcecode"), ea.get("targetcode"), ea.get("eventcode")) {
+            } else if let (Some(src), Some(tgt), Some(code)) = (
+                ea.get("sourcecode"),
+                ea.get("targetcode"),
+                ea.get("eventcode"),
+            ) {
                 events.insert((src.clone(), tgt.clone(), code.clone()));
             }
             p = e;
         }
         let text = match (body.find("<Text>"), body.find("</Text>")) {
-            (Some(s), Some(e)) if s < e => unescape(body[s + 6..e].split_whitespace().collect::<Vec<_>>().join(" ").as_str()),
+            (Some(s), Some(e)) if s < e => unescape(
+                body[s + 6..e]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_str(),
+            ),
             _ => String::new(),
         };
         let expected = match (error, events.is_empty()) {
@@ -307,7 +423,12 @@ pub fn read_suite(xml: &str) -> (Vec<SuiteRecord>, HashMap<String, Vec<String>>)
                 Expected::None
             }
         };
-        let active = !a.get("sentence").is_some_and(|v| v.eq_ignore_ascii_case("false")) && !a.get("evaluate").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        let active = !a
+            .get("sentence")
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+            && !a
+                .get("evaluate")
+                .is_some_and(|v| v.eq_ignore_ascii_case("false"));
         out.push(SuiteRecord {
             id: a.get("id").cloned().unwrap_or_default(),
             category: a.get("category").cloned().unwrap_or_default(),
@@ -345,7 +466,11 @@ fn peer_results(path: &Path) -> Option<HashMap<String, Vec<(bool, BTreeSet<Tripl
                 g.iter()
                     .filter_map(|t| {
                         let t = t.as_array()?;
-                        Some((t.first()?.as_str()?.to_string(), t.get(1)?.as_str()?.to_string(), t.get(2)?.as_str()?.to_string()))
+                        Some((
+                            t.first()?.as_str()?.to_string(),
+                            t.get(1)?.as_str()?.to_string(),
+                            t.get(2)?.as_str()?.to_string(),
+                        ))
                     })
                     .collect()
             })
@@ -359,7 +484,11 @@ fn peer_results(path: &Path) -> Option<HashMap<String, Vec<(bool, BTreeSet<Tripl
 pub fn find_peer_output(start: &Path, name: &str) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
     for dir in start.ancestors() {
-        for cand in [dir.join("outputs").join(name), dir.join("peers/petrarch2/outputs").join(name), dir.join("petrarch2/outputs").join(name)] {
+        for cand in [
+            dir.join("outputs").join(name),
+            dir.join("peers/petrarch2/outputs").join(name),
+            dir.join("petrarch2/outputs").join(name),
+        ] {
             if cand.exists() {
                 return Some(cand);
             }
@@ -369,15 +498,29 @@ pub fn find_peer_output(start: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// Dictionaries named by a suite's `<Environment>`, looked up beside the suite file.
-fn environment_dictionaries(path: &Path, env: &HashMap<String, Vec<String>>) -> Result<(Dictionaries, Vec<LexiconError>), EvalError> {
+fn environment_dictionaries(
+    path: &Path,
+    env: &HashMap<String, Vec<String>>,
+) -> Result<(Dictionaries, Vec<LexiconError>), EvalError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut d = Dictionaries::default();
     let mut errors = Vec::new();
-    for (tag, kind) in [("Verbfile", "verbs"), ("Actorfile", "actors"), ("Agentfile", "agents"), ("Discardfile", "discards")] {
+    for (tag, kind) in [
+        ("Verbfile", "verbs"),
+        ("Actorfile", "actors"),
+        ("Agentfile", "agents"),
+        ("Discardfile", "discards"),
+    ] {
         for f in env.get(tag).into_iter().flatten() {
             let cands = [dir.join(f), dir.join("../dictionaries").join(f)];
-            let file = cands.iter().find(|p| p.exists()).ok_or_else(|| EvalError(format!("{}: dictionary {f} not found beside the suite", path.display())))?;
-            d.load_file(kind, file, &mut errors).map_err(|e| EvalError(e.to_string()))?;
+            let file = cands.iter().find(|p| p.exists()).ok_or_else(|| {
+                EvalError(format!(
+                    "{}: dictionary {f} not found beside the suite",
+                    path.display()
+                ))
+            })?;
+            d.load_file(kind, file, &mut errors)
+                .map_err(|e| EvalError(e.to_string()))?;
         }
     }
     Ok((d, errors))
@@ -387,15 +530,28 @@ fn show(set: &BTreeSet<Triple>) -> String {
     if set.is_empty() {
         return "none".into();
     }
-    set.iter().map(|(s, t, c)| format!("{s} {t} {c}")).collect::<Vec<_>>().join("; ")
+    set.iter()
+        .map(|(s, t, c)| format!("{s} {t} {c}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Scores coded results against the records; appends per-record lines and the side-by-side figures.
-fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<(&Path, HashMap<String, Vec<(bool, BTreeSet<Triple>)>>)>, dict_summary: String) -> Report {
-    let mut report = Report { name, ..Default::default() };
+fn score(
+    name: String,
+    coder: &PeerCoder,
+    records: &[SuiteRecord],
+    peer: Option<(&Path, HashMap<String, Vec<(bool, BTreeSet<Triple>)>>)>,
+    dict_summary: String,
+) -> Report {
+    let mut report = Report {
+        name,
+        ..Default::default()
+    };
     let (mut passed, mut n) = (0usize, 0usize);
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
-    let (mut peer_n, mut peer_pass, mut same_records, mut both, mut only_ours, mut only_peer) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut peer_n, mut peer_pass, mut same_records, mut both, mut only_ours, mut only_peer) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let started = std::time::Instant::now();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in records.iter().filter(|r| r.active) {
@@ -422,22 +578,32 @@ fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<
             tp += exp.intersection(&ours).count();
             fneg += exp.difference(&ours).count();
         }
-        fp += ours.iter().filter(|t| !matches!(&r.expected, Expected::Events(e) if e.contains(*t))).count();
+        fp += ours
+            .iter()
+            .filter(|t| !matches!(&r.expected, Expected::Events(e) if e.contains(*t)))
+            .count();
         if ok {
             passed += 1;
         }
-        let mut line = format!("  {} {:<22} expected {:<40} got {}", if ok { "pass" } else { "FAIL" }, r.id, match &r.expected {
-            Expected::Events(e) => show(e),
-            Expected::None => "none".into(),
-            Expected::Error(e) => format!("error {e}"),
-        }, match &coded {
-            Coded::Events(e) => show(e),
-            Coded::Discarded(k) => format!("discarded ({k:?})"),
-        });
+        let mut line = format!(
+            "  {} {:<22} expected {:<40} got {}",
+            if ok { "pass" } else { "FAIL" },
+            r.id,
+            match &r.expected {
+                Expected::Events(e) => show(e),
+                Expected::None => "none".into(),
+                Expected::Error(e) => format!("error {e}"),
+            },
+            match &coded {
+                Coded::Events(e) => show(e),
+                Coded::Discarded(k) => format!("discarded ({k:?})"),
+            }
+        );
         if let Some((_, results)) = &peer {
             let k = seen.entry(r.id.clone()).or_insert(0usize);
             *k += 1;
-            if let Some((p_ok, p_got)) = results.get(&r.id).and_then(|v| v.get(*k - 1).or(v.last())) {
+            if let Some((p_ok, p_got)) = results.get(&r.id).and_then(|v| v.get(*k - 1).or(v.last()))
+            {
                 peer_n += 1;
                 if *p_ok {
                     peer_pass += 1;
@@ -448,7 +614,11 @@ fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<
                 both += p_got.intersection(&ours).count();
                 only_ours += ours.difference(p_got).count();
                 only_peer += p_got.difference(&ours).count();
-                line.push_str(&format!("   | petrarch2 {} {}", if *p_ok { "pass" } else { "FAIL" }, show(p_got)));
+                line.push_str(&format!(
+                    "   | petrarch2 {} {}",
+                    if *p_ok { "pass" } else { "FAIL" },
+                    show(p_got)
+                ));
             }
         }
         report.details.push(line);
@@ -461,21 +631,37 @@ fn score(name: String, coder: &PeerCoder, records: &[SuiteRecord], peer: Option<
         ("pass_rate".into(), ratio(passed, n)),
         ("event_precision".into(), ratio(tp, tp + fp)),
         ("event_recall".into(), ratio(tp, tp + fneg)),
-        ("sentences_per_s".into(), (n as f64 / secs.max(1e-9)).round()),
+        (
+            "sentences_per_s".into(),
+            (n as f64 / secs.max(1e-9)).round(),
+        ),
     ];
-    report.details.insert(0, format!("  dictionaries: {dict_summary}"));
+    report
+        .details
+        .insert(0, format!("  dictionaries: {dict_summary}"));
     match peer {
         Some((path, _)) => {
-            report.figures.push(("petrarch2_records".into(), peer_n as f64));
-            report.figures.push(("petrarch2_passed".into(), peer_pass as f64));
-            report.figures.push(("agreement_records".into(), ratio(same_records, peer_n)));
-            report.figures.push(("agreement_events".into(), ratio(both, both + only_ours + only_peer)));
+            report
+                .figures
+                .push(("petrarch2_records".into(), peer_n as f64));
+            report
+                .figures
+                .push(("petrarch2_passed".into(), peer_pass as f64));
+            report
+                .figures
+                .push(("agreement_records".into(), ratio(same_records, peer_n)));
+            report.figures.push((
+                "agreement_events".into(),
+                ratio(both, both + only_ours + only_peer),
+            ));
             report.details.push(format!(
                 "  side by side with PETRARCH2 ({}): ours {passed}/{n}, petrarch2 {peer_pass}/{peer_n}; identical output on {same_records}/{peer_n} records; events both {both}, only ours {only_ours}, only petrarch2 {only_peer}",
                 path.display()
             ));
         }
-        None => report.details.push("  no PETRARCH2 output recorded for these records".into()),
+        None => report
+            .details
+            .push("  no PETRARCH2 output recorded for these records".into()),
     }
     report
 }
@@ -501,9 +687,22 @@ pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalEr
     let (coder, compile) = PeerCoder::new(dicts, false);
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
-    let peer_path = peer.map(Path::to_path_buf).or_else(|| find_peer_output(path, "unittest_results.petrarch2.PETR.Validate.verbs.json"));
-    let peer = peer_path.as_deref().and_then(|p| peer_results(p).map(|r| (p, r)));
-    let mut report = score(format!("PETRARCH unit-test suite ({})", path.display()), &coder, &records, peer, format!("{summary}; loaded in {load:.3} s{}", report_problems(&problems)));
+    let peer_path = peer
+        .map(Path::to_path_buf)
+        .or_else(|| find_peer_output(path, "unittest_results.petrarch2.PETR.Validate.verbs.json"));
+    let peer = peer_path
+        .as_deref()
+        .and_then(|p| peer_results(p).map(|r| (p, r)));
+    let mut report = score(
+        format!("PETRARCH unit-test suite ({})", path.display()),
+        &coder,
+        &records,
+        peer,
+        format!(
+            "{summary}; loaded in {load:.3} s{}",
+            report_problems(&problems)
+        ),
+    );
     report.figures.push(("dictionary_load_s".into(), load));
     Ok(report)
 }
@@ -511,12 +710,18 @@ pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalEr
 /// UniversalPetrarch's GSR (`PETR2_GSR_validation.xml`) with PETRARCH2's dictionaries (from
 /// `config`, a `PETR_config.ini`); with `text` (GigaWord.sample.PETR.xml) only the records whose
 /// id it holds are scored, with its sentence text, as PETRARCH2's recorded run was.
-pub fn petrarch_gsr(path: &Path, text: Option<&Path>, config: &Path, peer: Option<&Path>) -> Result<Report, EvalError> {
+pub fn petrarch_gsr(
+    path: &Path,
+    text: Option<&Path>,
+    config: &Path,
+    peer: Option<&Path>,
+) -> Result<Report, EvalError> {
     let (mut records, _) = read_suite(&read(path)?);
     if let Some(t) = text {
         // One scored record per sample sentence whose id the GSR holds (GOLD_9 appears twice: 74).
         let (sample, _) = read_suite(&read(t)?);
-        let gold: HashMap<String, SuiteRecord> = records.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let gold: HashMap<String, SuiteRecord> =
+            records.into_iter().map(|r| (r.id.clone(), r)).collect();
         records = sample
             .into_iter()
             .filter_map(|s| {
@@ -530,14 +735,28 @@ pub fn petrarch_gsr(path: &Path, text: Option<&Path>, config: &Path, peer: Optio
             .collect();
     }
     let t0 = std::time::Instant::now();
-    let (dicts, mut problems) = eventwire_lexicon::petrarch::load_config(config).map_err(|e| EvalError(e.to_string()))?;
+    let (dicts, mut problems) =
+        eventwire_lexicon::petrarch::load_config(config).map_err(|e| EvalError(e.to_string()))?;
     let summary = dicts.to_string();
     let (coder, compile) = PeerCoder::new(dicts, false);
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
-    let peer_path = peer.map(Path::to_path_buf).or_else(|| find_peer_output(text.unwrap_or(path), "gsr_results.petrarch2.json"));
-    let peer = peer_path.as_deref().and_then(|p| peer_results(p).map(|r| (p, r)));
-    let mut report = score(format!("PETRARCH2 GSR ({})", path.display()), &coder, &records, peer, format!("{summary}; loaded in {load:.3} s{}", report_problems(&problems)));
+    let peer_path = peer
+        .map(Path::to_path_buf)
+        .or_else(|| find_peer_output(text.unwrap_or(path), "gsr_results.petrarch2.json"));
+    let peer = peer_path
+        .as_deref()
+        .and_then(|p| peer_results(p).map(|r| (p, r)));
+    let mut report = score(
+        format!("PETRARCH2 GSR ({})", path.display()),
+        &coder,
+        &records,
+        peer,
+        format!(
+            "{summary}; loaded in {load:.3} s{}",
+            report_problems(&problems)
+        ),
+    );
     report.figures.push(("dictionary_load_s".into(), load));
     Ok(report)
 }
@@ -566,10 +785,27 @@ pub fn tabari_suite(project: &Path) -> Result<Report, EvalError> {
                 Expect::Discard => Expected::Error("sentencediscard".into()),
                 Expect::Control => continue,
             };
-            records.push(SuiteRecord { id: r.id, category: String::new(), date: r.date.to_string(), text: r.text, expected, require_dyad: true, active: true });
+            records.push(SuiteRecord {
+                id: r.id,
+                category: String::new(),
+                date: r.date.to_string(),
+                text: r.text,
+                expected,
+                require_dyad: true,
+                active: true,
+            });
         }
     }
-    let mut report = score(format!("TABARI validation suite ({})", project.display()), &coder, &records, None, format!("{summary}; loaded in {load:.3} s{}", report_problems(&problems)));
+    let mut report = score(
+        format!("TABARI validation suite ({})", project.display()),
+        &coder,
+        &records,
+        None,
+        format!(
+            "{summary}; loaded in {load:.3} s{}",
+            report_problems(&problems)
+        ),
+    );
     report.figures.push(("dictionary_load_s".into(), load));
     Ok(report)
 }

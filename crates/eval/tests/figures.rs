@@ -4,7 +4,9 @@ use eventwire_coder::Coder;
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = eventwire_eval::corpus::shared_dir().map(|d| d.join(rel)).filter(|p| p.exists());
+    let p = eventwire_eval::corpus::shared_dir()
+        .map(|d| d.join(rel))
+        .filter(|p| p.exists());
     if p.is_none() {
         eprintln!("skipped: ../shared/{rel} is absent");
     }
@@ -13,7 +15,9 @@ fn shared(rel: &str) -> Option<PathBuf> {
 
 #[test]
 fn plover_gsr_event_type_and_actors() {
-    let Some(path) = shared("corpora/plover/PLOVER_GSR_CAMEO.json") else { return };
+    let Some(path) = shared("corpora/plover/PLOVER_GSR_CAMEO.json") else {
+        return;
+    };
     let r = eventwire_eval::plover_gsr(&Coder::bundled(), &path).unwrap();
     println!("{r}");
     assert_eq!(r.get("records"), Some(322.0));
@@ -24,7 +28,9 @@ fn plover_gsr_event_type_and_actors() {
 
 #[test]
 fn conflibert_penta_class_macro_f1() {
-    let Some(path) = shared("corpora/conflibert_cameo/cameo_class_train.tsv") else { return };
+    let Some(path) = shared("corpora/conflibert_cameo/cameo_class_train.tsv") else {
+        return;
+    };
     let r = eventwire_eval::conflibert(&Coder::bundled(), &path).unwrap();
     println!("{r}");
     assert_eq!(r.get("sentences"), Some(1349.0));
@@ -33,11 +39,20 @@ fn conflibert_penta_class_macro_f1() {
 
 #[test]
 fn geoparsing_gold_sets() {
-    for (file, gold_spans, end_to_end) in [("TR-News.xml", 0.88, 0.71), ("GeoVirus.xml", 0.88, 0.81), ("lgl.xml", 0.80, 0.55)] {
-        let Some(path) = shared(&format!("corpora/geoparsing-gold/{file}")) else { return };
+    for (file, gold_spans, end_to_end) in [
+        ("TR-News.xml", 0.88, 0.71),
+        ("GeoVirus.xml", 0.88, 0.81),
+        ("lgl.xml", 0.80, 0.55),
+    ] {
+        let Some(path) = shared(&format!("corpora/geoparsing-gold/{file}")) else {
+            return;
+        };
         let r = eventwire_eval::geo::geo(&path).unwrap();
         println!("{r}");
-        assert!(r.get("gold_spans_within_161km").unwrap() >= gold_spans, "{r}");
+        assert!(
+            r.get("gold_spans_within_161km").unwrap() >= gold_spans,
+            "{r}"
+        );
         assert!(r.get("end_to_end_f1_161km").unwrap() >= end_to_end, "{r}");
     }
 }

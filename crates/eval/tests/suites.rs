@@ -6,7 +6,9 @@ use eventwire_eval::suites::{petrarch_gsr, petrarch_suite, tabari_suite};
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
@@ -17,11 +19,16 @@ fn shared(rel: &str) -> Option<PathBuf> {
 
 #[test]
 fn petrarch_unit_test_records() {
-    let Some(path) = shared("corpora/petrarch_validation/PETR.UnitTest.records.xml") else { return };
+    let Some(path) = shared("corpora/petrarch_validation/PETR.UnitTest.records.xml") else {
+        return;
+    };
     let r = petrarch_suite(&path, None).unwrap();
     assert_eq!(r.get("records"), Some(279.0), "{r}");
     let passed = r.get("passed").unwrap();
-    assert!(passed >= 220.0, "PETRARCH unit tests: {passed}/279 passed, floor 220\n{r}");
+    assert!(
+        passed >= 220.0,
+        "PETRARCH unit tests: {passed}/279 passed, floor 220\n{r}"
+    );
 }
 
 #[test]
@@ -35,13 +42,21 @@ fn petrarch2_gsr_on_gigaword_sample() {
     };
     let r = petrarch_gsr(&gsr, Some(&text), &config, None).unwrap();
     let passed = r.get("passed").unwrap();
-    assert!(passed >= 24.0, "PETRARCH2 GSR: {passed}/74 passed, floor 24\n{r}");
+    assert!(
+        passed >= 24.0,
+        "PETRARCH2 GSR: {passed}/74 passed, floor 24\n{r}"
+    );
 }
 
 #[test]
 fn tabari_validation_records() {
-    let Some(project) = shared("peers/tabari/Validate.project") else { return };
+    let Some(project) = shared("peers/tabari/Validate.project") else {
+        return;
+    };
     let r = tabari_suite(&project).unwrap();
     let passed = r.get("passed").unwrap();
-    assert!(passed >= 279.0, "TABARI validation: {passed} passed, floor 279\n{r}");
+    assert!(
+        passed >= 279.0,
+        "TABARI validation: {passed} passed, floor 279\n{r}"
+    );
 }

@@ -47,17 +47,29 @@ struct RawArticle {
 }
 
 /// Reads JSONL articles; each bad line becomes one error and reading goes on.
-pub fn read_jsonl<'a, R: Read + 'a>(file: &'a str, input: R) -> impl Iterator<Item = Result<Article, ReadError>> + 'a {
+pub fn read_jsonl<'a, R: Read + 'a>(
+    file: &'a str,
+    input: R,
+) -> impl Iterator<Item = Result<Article, ReadError>> + 'a {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line_no = 0usize;
     let mut buf = Vec::new();
     std::iter::from_fn(move || loop {
         buf.clear();
         line_no += 1;
-        let err = |reason: String| ReadError { file: file.to_string(), line: line_no, reason };
+        let err = |reason: String| ReadError {
+            file: file.to_string(),
+            line: line_no,
+            reason,
+        };
         match read_bounded_line(&mut reader, &mut buf) {
             Ok(None) => return None,
-            Ok(Some(false)) => return Some(Err(err(format!("line longer than {} MiB; skipped", MAX_RECORD >> 20)))),
+            Ok(Some(false)) => {
+                return Some(Err(err(format!(
+                    "line longer than {} MiB; skipped",
+                    MAX_RECORD >> 20
+                ))))
+            }
             Err(e) => return Some(Err(err(format!("cannot read: {e}")))),
             Ok(Some(true)) => {}
         }
@@ -106,8 +118,12 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
 }
 
 fn parse_article(line: &str, line_no: usize) -> Result<Article, String> {
-    let raw: RawArticle = serde_json::from_str(line).map_err(|e| format!("not JSON (expected an object with id, title, text, published): {e}"))?;
-    let text = raw.text.ok_or("missing field \"text\" (expected id, title, text, published)")?;
+    let raw: RawArticle = serde_json::from_str(line).map_err(|e| {
+        format!("not JSON (expected an object with id, title, text, published): {e}")
+    })?;
+    let text = raw
+        .text
+        .ok_or("missing field \"text\" (expected id, title, text, published)")?;
     let id = match raw.id {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -126,10 +142,23 @@ fn parse_article(line: &str, line_no: usize) -> Result<Article, String> {
 }
 
 /// Reads a plain-text article: first line the title, the rest the body; `id` from the file name.
-pub fn read_text(file: &str, id: &str, mut input: impl Read, published: &str) -> Result<Article, ReadError> {
-    let err = |line, reason: String| ReadError { file: file.to_string(), line, reason };
+pub fn read_text(
+    file: &str,
+    id: &str,
+    mut input: impl Read,
+    published: &str,
+) -> Result<Article, ReadError> {
+    let err = |line, reason: String| ReadError {
+        file: file.to_string(),
+        line,
+        reason,
+    };
     let mut bytes = Vec::new();
-    input.by_ref().take(MAX_RECORD as u64 + 1).read_to_end(&mut bytes).map_err(|e| err(0, format!("cannot read: {e}")))?;
+    input
+        .by_ref()
+        .take(MAX_RECORD as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(0, format!("cannot read: {e}")))?;
     if bytes.len() > MAX_RECORD {
         return Err(err(0, format!("file longer than {} MiB", MAX_RECORD >> 20)));
     }
@@ -138,13 +167,21 @@ pub fn read_text(file: &str, id: &str, mut input: impl Read, published: &str) ->
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        err(upto.iter().filter(|&&b| b == b'\n').count() + 1, "invalid UTF-8".into())
+        err(
+            upto.iter().filter(|&&b| b == b'\n').count() + 1,
+            "invalid UTF-8".into(),
+        )
     })?;
     if text.trim().is_empty() {
         return Err(err(0, "empty file".into()));
     }
     let (title, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
-    Ok(Article::new(id, title.trim_end_matches('\r'), body, published))
+    Ok(Article::new(
+        id,
+        title.trim_end_matches('\r'),
+        body,
+        published,
+    ))
 }
 
 #[cfg(test)]
@@ -157,9 +194,19 @@ mod tests {
         let got: Vec<_> = read_jsonl("in.jsonl", &input[..]).collect();
         assert_eq!(got.len(), 5);
         assert!(got[0].is_ok() && got[3].is_ok());
-        assert_eq!(got[1].as_ref().unwrap_err().to_string(), "in.jsonl:2: missing field \"text\" (expected id, title, text, published)");
-        assert_eq!(got[2].as_ref().unwrap_err().to_string(), "in.jsonl:3: invalid UTF-8");
-        assert!(got[4].as_ref().unwrap_err().to_string().starts_with("in.jsonl:5: not JSON"));
+        assert_eq!(
+            got[1].as_ref().unwrap_err().to_string(),
+            "in.jsonl:2: missing field \"text\" (expected id, title, text, published)"
+        );
+        assert_eq!(
+            got[2].as_ref().unwrap_err().to_string(),
+            "in.jsonl:3: invalid UTF-8"
+        );
+        assert!(got[4]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .starts_with("in.jsonl:5: not JSON"));
     }
 
     #[test]
@@ -167,6 +214,9 @@ mod tests {
         let a = read_text("s.txt", "s", &b"Title\nBody line."[..], "2023-09-20").unwrap();
         assert_eq!((a.title.as_str(), a.text.as_str()), ("Title", "Body line."));
         assert!(read_text("e.txt", "e", &b"  \n"[..], "").is_err());
-        assert!(read_text("b.bin", "b", &b"\x00\x01"[..], "").unwrap_err().to_string().contains("binary"));
+        assert!(read_text("b.bin", "b", &b"\x00\x01"[..], "")
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
     }
 }

@@ -8,14 +8,17 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 fn bench(c: &mut Criterion) {
-    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/peers/petrarch2/data/config/PETR_config.ini");
+    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/peers/petrarch2/data/config/PETR_config.ini");
     if !config.exists() {
         eprintln!("skipped: {} is absent", config.display());
         return;
     }
     let mut g = c.benchmark_group("phoenix");
     g.sample_size(10);
-    g.bench_function("read", |b| b.iter(|| black_box(load_config(&config).unwrap().0.actors.len())));
+    g.bench_function("read", |b| {
+        b.iter(|| black_box(load_config(&config).unwrap().0.actors.len()))
+    });
     g.bench_function("read+compile", |b| {
         b.iter(|| {
             let (d, _) = load_config(&config).unwrap();

@@ -142,7 +142,11 @@ impl ActorMatcher {
             }
             match best {
                 Some((len, p)) => {
-                    out.push(ActorMatch { start: i, end: i + len, entries: self.phrases[p as usize].entries.clone() });
+                    out.push(ActorMatch {
+                        start: i,
+                        end: i + len,
+                        entries: self.phrases[p as usize].entries.clone(),
+                    });
                     i += len;
                 }
                 None => i += 1,
@@ -155,15 +159,19 @@ impl ActorMatcher {
         if i + ph.norms.len() > tokens.len() {
             return false;
         }
-        ph.norms.iter().zip(&ph.cases).enumerate().all(|(k, (n, c))| {
-            let t = &tokens[i + k];
-            t.norm == *n
-                && match c {
-                    Case::Any => true,
-                    Case::Capitalized => t.capitalized,
-                    Case::AllCaps => t.all_caps || t.norm.contains('.'),
-                }
-        })
+        ph.norms
+            .iter()
+            .zip(&ph.cases)
+            .enumerate()
+            .all(|(k, (n, c))| {
+                let t = &tokens[i + k];
+                t.norm == *n
+                    && match c {
+                        Case::Any => true,
+                        Case::Capitalized => t.capitalized,
+                        Case::AllCaps => t.all_caps || t.norm.contains('.'),
+                    }
+            })
     }
 
     /// Number of distinct phrases.
@@ -180,7 +188,15 @@ pub(crate) struct ActorBuilder {
     people_by_name: HashMap<String, u32>,
 }
 
-fn entry(id: String, kind: ActorKind, code: &str, sector: &str, cameo: &str, name: &str, qid: Option<&str>) -> ActorEntry {
+fn entry(
+    id: String,
+    kind: ActorKind,
+    code: &str,
+    sector: &str,
+    cameo: &str,
+    name: &str,
+    qid: Option<&str>,
+) -> ActorEntry {
     ActorEntry {
         id,
         kind,
@@ -229,14 +245,24 @@ impl ActorBuilder {
                 _ => Case::Any,
             })
             .collect();
-        let slot = self.phrases.entry(norms).or_insert_with(|| (cases, Vec::new()));
+        let slot = self
+            .phrases
+            .entry(norms)
+            .or_insert_with(|| (cases, Vec::new()));
         if !slot.1.contains(&entry) {
             slot.1.push(entry);
         }
     }
 
     /// The common start of an actor line: the field count, `CODE [SECTOR …]` and the names.
-    fn head<'a>(file: &str, n: usize, f: &[&'a str], count: usize, form: &str, errors: &mut Vec<LexiconError>) -> Option<(String, String, Vec<&'a str>)> {
+    fn head<'a>(
+        file: &str,
+        n: usize,
+        f: &[&'a str],
+        count: usize,
+        form: &str,
+        errors: &mut Vec<LexiconError>,
+    ) -> Option<(String, String, Vec<&'a str>)> {
         if !expect_fields(file, n, f, count, count, form, errors) {
             return None;
         }
@@ -246,7 +272,11 @@ impl ActorBuilder {
         }
         let names = list(f[1]);
         if names.is_empty() {
-            errors.push(LexiconError { file: file.into(), line: n, reason: "no name in the second field".into() });
+            errors.push(LexiconError {
+                file: file.into(),
+                line: n,
+                reason: "no name in the second field".into(),
+            });
             return None;
         }
         Some((code, sector, names))
@@ -256,40 +286,118 @@ impl ActorBuilder {
         if valid_code(code) {
             return false;
         }
-        errors.push(LexiconError { file: file.into(), line, reason: format!("code {code:?} is not three upper-case letters (e.g. AZE, UNO)") });
+        errors.push(LexiconError {
+            file: file.into(),
+            line,
+            reason: format!("code {code:?} is not three upper-case letters (e.g. AZE, UNO)"),
+        });
         true
     }
 
-    pub(crate) fn parse_countries(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_countries(
+        &mut self,
+        file: &str,
+        text: &str,
+        errors: &mut Vec<LexiconError>,
+    ) {
         for (n, f) in records(text) {
-            let Some((_, _, names)) = Self::head(file, n, &f, 5, "CODE | names | demonyms | seats | QID", errors) else { continue };
+            let Some((_, _, names)) = Self::head(
+                file,
+                n,
+                &f,
+                5,
+                "CODE | names | demonyms | seats | QID",
+                errors,
+            ) else {
+                continue;
+            };
             let canonical = names[0];
             let id = format!("{file}:{n}");
             let qid = opt(f[4]);
-            let state = self.add(entry(id.clone(), ActorKind::State, f[0], "", f[0], canonical, qid));
+            let state = self.add(entry(
+                id.clone(),
+                ActorKind::State,
+                f[0],
+                "",
+                f[0],
+                canonical,
+                qid,
+            ));
             for name in names {
                 self.phrase(name, state);
             }
             let demonyms = list(f[2]);
-            let adj = self.add(entry(id.clone(), ActorKind::Demonym, f[0], "", f[0], canonical, qid));
-            let people = self.add(entry(id.clone(), ActorKind::People, f[0], "CVL", &format!("{}CVL", f[0]), canonical, qid));
+            let adj = self.add(entry(
+                id.clone(),
+                ActorKind::Demonym,
+                f[0],
+                "",
+                f[0],
+                canonical,
+                qid,
+            ));
+            let people = self.add(entry(
+                id.clone(),
+                ActorKind::People,
+                f[0],
+                "CVL",
+                &format!("{}CVL", f[0]),
+                canonical,
+                qid,
+            ));
             for d in &demonyms {
-                let plural = d.ends_with('s') && demonyms.iter().any(|o| o.len() + 1 == d.len() && d.starts_with(o));
+                let plural = d.ends_with('s')
+                    && demonyms
+                        .iter()
+                        .any(|o| o.len() + 1 == d.len() && d.starts_with(o));
                 self.phrase(d, if plural { people } else { adj });
             }
-            let seat = self.add(entry(id, ActorKind::Seat, f[0], "GOV", &format!("{}GOV", f[0]), canonical, qid));
+            let seat = self.add(entry(
+                id,
+                ActorKind::Seat,
+                f[0],
+                "GOV",
+                &format!("{}GOV", f[0]),
+                canonical,
+                qid,
+            ));
             for s in list(f[3]) {
                 self.phrase(s, seat);
             }
         }
     }
 
-    pub(crate) fn parse_organizations(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_organizations(
+        &mut self,
+        file: &str,
+        text: &str,
+        errors: &mut Vec<LexiconError>,
+    ) {
         for (n, f) in records(text) {
-            let Some((code, sector, names)) = Self::head(file, n, &f, 4, "CODE SECTOR | names | CAMEO code | QID", errors) else { continue };
+            let Some((code, sector, names)) = Self::head(
+                file,
+                n,
+                &f,
+                4,
+                "CODE SECTOR | names | CAMEO code | QID",
+                errors,
+            ) else {
+                continue;
+            };
             let canonical = names[0];
-            let cameo = opt(f[2]).map_or_else(|| format!("{code}{}", sector.replace(' ', "")), String::from);
-            let e = self.add(entry(format!("{file}:{n}"), ActorKind::Organization, &code, &sector, &cameo, canonical, opt(f[3])));
+            let cameo = opt(f[2]).map_or_else(
+                || format!("{code}{}", sector.replace(' ', "")),
+                String::from,
+            );
+            let e = self.add(entry(
+                format!("{file}:{n}"),
+                ActorKind::Organization,
+                &code,
+                &sector,
+                &cameo,
+                canonical,
+                opt(f[3]),
+            ));
             for name in names {
                 self.phrase(name, e);
             }
@@ -298,7 +406,16 @@ impl ActorBuilder {
 
     pub(crate) fn parse_people(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            let Some((code, sector, names)) = Self::head(file, n, &f, 6, "CODE SECTOR | names | from | to | office | QID", errors) else { continue };
+            let Some((code, sector, names)) = Self::head(
+                file,
+                n,
+                &f,
+                6,
+                "CODE SECTOR | names | from | to | office | QID",
+                errors,
+            ) else {
+                continue;
+            };
             let from = match opt(f[2]) {
                 None => Some(0),
                 Some(d) => date_key(d, true),
@@ -308,16 +425,38 @@ impl ActorBuilder {
                 Some(d) => date_key(d, false),
             };
             let (Some(from), Some(to)) = (from, to) else {
-                errors.push(LexiconError { file: file.into(), line: n, reason: format!("dates {:?} / {:?} are not YYYY, YYYY-MM or YYYY-MM-DD", f[2], f[3]) });
+                errors.push(LexiconError {
+                    file: file.into(),
+                    line: n,
+                    reason: format!(
+                        "dates {:?} / {:?} are not YYYY, YYYY-MM or YYYY-MM-DD",
+                        f[2], f[3]
+                    ),
+                });
                 continue;
             };
             let canonical = names[0];
-            let spell = Spell { code: code.clone(), sector: sector.clone(), from, to, office: f[4].to_string(), qid: opt(f[5]).map(String::from) };
+            let spell = Spell {
+                code: code.clone(),
+                sector: sector.clone(),
+                from,
+                to,
+                office: f[4].to_string(),
+                qid: opt(f[5]).map(String::from),
+            };
             // One entry per person (by canonical name); spells accumulate.
             let idx = match self.people_by_name.get(canonical) {
                 Some(&i) => i,
                 None => {
-                    let i = self.add(entry(format!("{file}:{n}"), ActorKind::Person, &code, "", &code, canonical, opt(f[5])));
+                    let i = self.add(entry(
+                        format!("{file}:{n}"),
+                        ActorKind::Person,
+                        &code,
+                        "",
+                        &code,
+                        canonical,
+                        opt(f[5]),
+                    ));
                     self.people_by_name.insert(canonical.to_string(), i);
                     i
                 }
@@ -335,36 +474,89 @@ impl ActorBuilder {
 
     pub(crate) fn parse_sectors(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
         for (n, f) in records(text) {
-            if !expect_fields(file, n, &f, 2, 3, "SECTOR | words | CAMEO agent", errors) || Self::bad_code(file, n, f[0], errors) {
+            if !expect_fields(file, n, &f, 2, 3, "SECTOR | words | CAMEO agent", errors)
+                || Self::bad_code(file, n, f[0], errors)
+            {
                 continue;
             }
             let agent = f.get(2).and_then(|s| opt(s)).unwrap_or(f[0]);
-            let e = self.add(entry(format!("{file}:{n}"), ActorKind::Sector, "", f[0], agent, f[0], None));
+            let e = self.add(entry(
+                format!("{file}:{n}"),
+                ActorKind::Sector,
+                "",
+                f[0],
+                agent,
+                f[0],
+                None,
+            ));
             for w in list(f[1]) {
                 self.phrase(w, e);
             }
         }
     }
 
-    pub(crate) fn parse_disputed(&mut self, file: &str, text: &str, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_disputed(
+        &mut self,
+        file: &str,
+        text: &str,
+        errors: &mut Vec<LexiconError>,
+    ) {
         for (n, f) in records(text) {
-            let Some((code, sector, names)) = Self::head(file, n, &f, 5, "CLAIMANT SECTORS | names | kin demonyms | region names | QID", errors) else { continue };
+            let Some((code, sector, names)) = Self::head(
+                file,
+                n,
+                &f,
+                5,
+                "CLAIMANT SECTORS | names | kin demonyms | region names | QID",
+                errors,
+            ) else {
+                continue;
+            };
             let canonical = names[0];
             let d = self.disputed.len();
             self.disputed.push(Disputed {
                 claimant: code.clone(),
                 name: canonical.to_string(),
-                kin: list(f[2]).iter().map(|k| eventwire_text::tokenize(k, 0, k.len()).iter().map(|t| t.norm.clone()).collect::<Vec<_>>().join(" ")).collect(),
+                kin: list(f[2])
+                    .iter()
+                    .map(|k| {
+                        eventwire_text::tokenize(k, 0, k.len())
+                            .iter()
+                            .map(|t| t.norm.clone())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect(),
             });
-            let sector = if sector.is_empty() { "GOV PRE".to_string() } else { sector };
+            let sector = if sector.is_empty() {
+                "GOV PRE".to_string()
+            } else {
+                sector
+            };
             let cameo = format!("{code}{}", sector.split_whitespace().next().unwrap_or(""));
-            let mut e = entry(format!("{file}:{n}"), ActorKind::Disputed, &code, &sector, &cameo, canonical, opt(f[4]));
+            let mut e = entry(
+                format!("{file}:{n}"),
+                ActorKind::Disputed,
+                &code,
+                &sector,
+                &cameo,
+                canonical,
+                opt(f[4]),
+            );
             e.disputed = Some(d);
             let ei = self.add(e);
             for name in names {
                 self.phrase(name, ei);
             }
-            let mut r = entry(format!("{file}:{n}"), ActorKind::Region, &code, "", &code, canonical, opt(f[4]));
+            let mut r = entry(
+                format!("{file}:{n}"),
+                ActorKind::Region,
+                &code,
+                "",
+                &code,
+                canonical,
+                opt(f[4]),
+            );
             r.disputed = Some(d);
             let ri = self.add(r);
             for region in list(f[3]) {
@@ -382,13 +574,33 @@ impl ActorBuilder {
     }
 
     pub(crate) fn build(self) -> ActorMatcher {
-        let mut phrases: Vec<Phrase> =
-            self.phrases.into_iter().map(|(norms, (cases, entries))| Phrase { norms, cases, entries }).collect();
-        phrases.sort_by(|a, b| b.norms.len().cmp(&a.norms.len()).then_with(|| a.norms.cmp(&b.norms)));
+        let mut phrases: Vec<Phrase> = self
+            .phrases
+            .into_iter()
+            .map(|(norms, (cases, entries))| Phrase {
+                norms,
+                cases,
+                entries,
+            })
+            .collect();
+        phrases.sort_by(|a, b| {
+            b.norms
+                .len()
+                .cmp(&a.norms.len())
+                .then_with(|| a.norms.cmp(&b.norms))
+        });
         let mut by_first: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, p) in phrases.iter().enumerate() {
-            by_first.entry(p.norms[0].clone()).or_default().push(i as u32);
+            by_first
+                .entry(p.norms[0].clone())
+                .or_default()
+                .push(i as u32);
         }
-        ActorMatcher { entries: self.entries, disputed: self.disputed, phrases, by_first }
+        ActorMatcher {
+            entries: self.entries,
+            disputed: self.disputed,
+            phrases,
+            by_first,
+        }
     }
 }

@@ -65,16 +65,29 @@ impl CodeTable {
                 continue;
             }
             let f: Vec<&str> = line.split('\t').collect();
-            let err = |reason: String| LexiconError { file: file.into(), line: n + 1, reason };
+            let err = |reason: String| LexiconError {
+                file: file.into(),
+                line: n + 1,
+                reason,
+            };
             if f.len() != 7 {
                 errors.push(err(format!("expected 7 tab-separated fields (code, goldstein, quad, event, mode, contexts, description), found {}", f.len())));
                 continue;
             }
             let (Ok(goldstein), Ok(quad)) = (f[1].parse::<f64>(), f[2].parse::<u8>()) else {
-                errors.push(err(format!("goldstein {:?} or quad {:?} is not a number", f[1], f[2])));
+                errors.push(err(format!(
+                    "goldstein {:?} or quad {:?} is not a number",
+                    f[1], f[2]
+                )));
                 continue;
             };
-            let dash = |s: &str| if s == "-" { String::new() } else { s.to_string() };
+            let dash = |s: &str| {
+                if s == "-" {
+                    String::new()
+                } else {
+                    s.to_string()
+                }
+            };
             self.codes.insert(
                 f[0].to_string(),
                 CodeInfo {
@@ -83,7 +96,11 @@ impl CodeTable {
                     cameo_quad: quad,
                     plover_event: dash(f[3]),
                     plover_mode: dash(f[4]),
-                    contexts: f[5].split(';').filter(|c| !c.is_empty() && *c != "-").map(String::from).collect(),
+                    contexts: f[5]
+                        .split(';')
+                        .filter(|c| !c.is_empty() && *c != "-")
+                        .map(String::from)
+                        .collect(),
                     description: f[6].to_string(),
                 },
             );
@@ -97,14 +114,23 @@ impl CodeTable {
         if self.codes.contains_key(code) {
             return;
         }
-        let known = (2..code.len()).rev().find_map(|k| code.get(..k).and_then(|p| self.codes.get(p)).cloned());
+        let known = (2..code.len())
+            .rev()
+            .find_map(|k| code.get(..k).and_then(|p| self.codes.get(p)).cloned());
         let info = match known {
-            Some(k) => CodeInfo { cameo: code.to_string(), ..k },
+            Some(k) => CodeInfo {
+                cameo: code.to_string(),
+                ..k
+            },
             None => CodeInfo {
                 cameo: code.to_string(),
                 goldstein: 0.0,
                 cameo_quad: 0,
-                plover_event: if code == "---" { String::new() } else { "OTHER".into() },
+                plover_event: if code == "---" {
+                    String::new()
+                } else {
+                    "OTHER".into()
+                },
                 plover_mode: String::new(),
                 contexts: Vec::new(),
                 description: "peer dictionary code".into(),
@@ -123,7 +149,11 @@ impl CodeTable {
                 (3, Some(v)) => {
                     self.scale.insert((f[0].to_string(), f[1].to_string()), v);
                 }
-                _ => errors.push(LexiconError { file: file.into(), line: n + 1, reason: "expected event<TAB>mode<TAB>score".into() }),
+                _ => errors.push(LexiconError {
+                    file: file.into(),
+                    line: n + 1,
+                    reason: "expected event<TAB>mode<TAB>score".into(),
+                }),
             }
         }
     }

@@ -115,7 +115,10 @@ impl EventMatcher {
             matches!(self.patterns[m.pattern as usize].elems.first(), Some(Elem::Word { alts, .. }) if form.is_some_and(|f| alts.contains(f)))
         };
         found.sort_by(|a, b| {
-            let (pa, pb) = (&self.patterns[a.pattern as usize], &self.patterns[b.pattern as usize]);
+            let (pa, pb) = (
+                &self.patterns[a.pattern as usize],
+                &self.patterns[b.pattern as usize],
+            );
             pb.words
                 .cmp(&pa.words)
                 .then(pb.cameo.len().cmp(&pa.cameo.len()))
@@ -136,7 +139,13 @@ impl EventMatcher {
         out
     }
 
-    fn match_at(&self, p: u32, tokens: &[Token], ids: &[Vec<u32>], start: usize) -> Option<EventMatch> {
+    fn match_at(
+        &self,
+        p: u32,
+        tokens: &[Token],
+        ids: &[Vec<u32>],
+        start: usize,
+    ) -> Option<EventMatch> {
         let pat = &self.patterns[p as usize];
         let mut at = start;
         let mut matched = vec![start];
@@ -154,7 +163,13 @@ impl EventMatcher {
                 }
                 Elem::Word { alts, adjacent } => {
                     // The gap counts words only: "$2 million" or "120,000" do not use it up.
-                    let gap = if *adjacent { 0 } else if slot_open.is_some() { MAX_RECIPIENT_GAP } else { MAX_GAP };
+                    let gap = if *adjacent {
+                        0
+                    } else if slot_open.is_some() {
+                        MAX_RECIPIENT_GAP
+                    } else {
+                        MAX_GAP
+                    };
                     let mut hit = None;
                     let mut words = 0;
                     for q in at + 1..tokens.len().min(at + 2 + 2 * gap + 2) {
@@ -186,12 +201,20 @@ impl EventMatcher {
         }
         if let Some(s) = slot_open {
             let mut end = s;
-            while end < tokens.len() && end < s + MAX_RECIPIENT_GAP && !tokens[end].is_clause_break() && tokens[end].norm != "." {
+            while end < tokens.len()
+                && end < s + MAX_RECIPIENT_GAP
+                && !tokens[end].is_clause_break()
+                && tokens[end].norm != "."
+            {
                 end += 1;
             }
             slot = Some((s, end));
         }
-        Some(EventMatch { pattern: p, tokens: matched, recipient_slot: slot })
+        Some(EventMatch {
+            pattern: p,
+            tokens: matched,
+            recipient_slot: slot,
+        })
     }
 
     /// Number of distinct pattern words.
@@ -210,14 +233,35 @@ pub(crate) struct EventBuilder {
 }
 
 impl EventBuilder {
-    pub(crate) fn parse(&mut self, file: &str, text: &str, codes: &CodeTable, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse(
+        &mut self,
+        file: &str,
+        text: &str,
+        codes: &CodeTable,
+        errors: &mut Vec<LexiconError>,
+    ) {
         for (n, f) in records(text) {
-            let err = |reason: String| LexiconError { file: file.into(), line: n, reason };
-            if !expect_fields(file, n, &f, 4, 5, "ID | CAMEO | v|n | pattern | example", errors) {
+            let err = |reason: String| LexiconError {
+                file: file.into(),
+                line: n,
+                reason,
+            };
+            if !expect_fields(
+                file,
+                n,
+                &f,
+                4,
+                5,
+                "ID | CAMEO | v|n | pattern | example",
+                errors,
+            ) {
                 continue;
             }
             if !codes.is_empty() && codes.get(f[1]).is_none() {
-                errors.push(err(format!("unknown CAMEO code {:?} (see data/codes/cameo.tsv)", f[1])));
+                errors.push(err(format!(
+                    "unknown CAMEO code {:?} (see data/codes/cameo.tsv)",
+                    f[1]
+                )));
                 continue;
             }
             let kind = match f[2] {
@@ -228,7 +272,10 @@ impl EventBuilder {
                     continue;
                 }
             };
-            if let Some(prev) = self.seen_ids.insert(f[0].to_string(), format!("{file}:{n}")) {
+            if let Some(prev) = self
+                .seen_ids
+                .insert(f[0].to_string(), format!("{file}:{n}"))
+            {
                 errors.push(err(format!("id {:?} already used at {prev}", f[0])));
                 continue;
             }
@@ -263,10 +310,16 @@ impl EventBuilder {
         let mut m = EventMatcher::default();
         let mut seen_text: HashMap<String, String> = HashMap::new();
         for (pattern, slots) in self.patterns {
-            if let Some(prev) = seen_text.insert(pattern.text.to_lowercase(), pattern.source.clone()) {
+            if let Some(prev) =
+                seen_text.insert(pattern.text.to_lowercase(), pattern.source.clone())
+            {
                 errors.push(LexiconError {
                     file: pattern.source.rsplit_once(':').map_or("", |x| x.0).into(),
-                    line: pattern.source.rsplit_once(':').and_then(|x| x.1.parse().ok()).unwrap_or(0),
+                    line: pattern
+                        .source
+                        .rsplit_once(':')
+                        .and_then(|x| x.1.parse().ok())
+                        .unwrap_or(0),
                     reason: format!("pattern {:?} repeats {prev}", pattern.text),
                 });
                 continue;
@@ -285,9 +338,15 @@ impl EventBuilder {
                         }
                     }
                 }
-                let Some(Elem::Word { alts, .. }) = elems.first().cloned() else { continue };
+                let Some(Elem::Word { alts, .. }) = elems.first().cloned() else {
+                    continue;
+                };
                 let idx = m.patterns.len() as u32;
-                m.patterns.push(EventPattern { elems, words, ..pattern.clone() });
+                m.patterns.push(EventPattern {
+                    elems,
+                    words,
+                    ..pattern.clone()
+                });
                 for a in alts {
                     m.by_trigger.entry(a).or_default().push(idx);
                 }
@@ -323,7 +382,10 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
             if alt.is_empty() {
                 return Err(format!("empty alternative in {raw:?}"));
             }
-            let toks: Vec<String> = tokenize(alt, 0, alt.len()).into_iter().map(|t| t.norm).collect();
+            let toks: Vec<String> = tokenize(alt, 0, alt.len())
+                .into_iter()
+                .map(|t| t.norm)
+                .collect();
             if toks.is_empty() {
                 return Err(format!("{alt:?} has no word"));
             }
@@ -334,7 +396,9 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
     }
     match slots.first() {
         None => Err("empty pattern".into()),
-        Some((alts, _)) if alts[0][0] == "+" || alts[0][0] == "_" => Err("a pattern must start with a word (the trigger)".into()),
+        Some((alts, _)) if alts[0][0] == "+" || alts[0][0] == "_" => {
+            Err("a pattern must start with a word (the trigger)".into())
+        }
         _ => Ok(slots),
     }
 }
@@ -344,13 +408,23 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
 fn expand(slots: &[(Slot, bool)]) -> Vec<Vec<(String, bool)>> {
     let mut variants: Vec<Vec<(String, bool)>> = vec![Vec::new()];
     for (alts, adjacent) in slots {
-        let singles: Vec<&str> = alts.iter().filter(|a| a.len() == 1).map(|a| a[0].as_str()).collect();
+        let singles: Vec<&str> = alts
+            .iter()
+            .filter(|a| a.len() == 1)
+            .map(|a| a[0].as_str())
+            .collect();
         let mut options: Vec<Vec<(String, bool)>> = Vec::new();
         if !singles.is_empty() {
             options.push(vec![(singles.join("|"), *adjacent)]);
         }
         for multi in alts.iter().filter(|a| a.len() > 1) {
-            options.push(multi.iter().enumerate().map(|(k, w)| (w.clone(), k > 0 || *adjacent)).collect());
+            options.push(
+                multi
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| (w.clone(), k > 0 || *adjacent))
+                    .collect(),
+            );
         }
         let mut next = Vec::new();
         for v in &variants {
@@ -375,8 +449,17 @@ mod tests {
         let slots = parse_pattern("cease-fire|truce = agreement").unwrap();
         let v = expand(&slots);
         assert_eq!(v.len(), 2);
-        assert_eq!(v[0], vec![("truce".to_string(), false), ("agreement".to_string(), true)]);
-        assert_eq!(v[1][0..3].iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["cease", "-", "fire"]);
+        assert_eq!(
+            v[0],
+            vec![
+                ("truce".to_string(), false),
+                ("agreement".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            v[1][0..3].iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
+            ["cease", "-", "fire"]
+        );
     }
 
     #[test]

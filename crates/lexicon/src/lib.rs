@@ -74,7 +74,11 @@ impl LexiconBuilder {
     /// Only the bundled code tables: start here to replace eventwire's dictionaries with a peer's.
     pub fn codes_only() -> Self {
         let mut b = Self::new();
-        b.files = Self::bundled().files.into_iter().filter(|(p, _)| p.ends_with(".tsv")).collect();
+        b.files = Self::bundled()
+            .files
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".tsv"))
+            .collect();
         b
     }
 
@@ -91,7 +95,11 @@ impl LexiconBuilder {
         for (path, text) in self.files.iter().filter(|(p, _)| p.ends_with("cameo.tsv")) {
             codes.parse_cameo(path, text, &mut errors);
         }
-        for (path, text) in self.files.iter().filter(|(p, _)| p.ends_with("plover_scale.tsv")) {
+        for (path, text) in self
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with("plover_scale.tsv"))
+        {
             codes.parse_scale(path, text, &mut errors);
         }
         let mut actors = actors::ActorBuilder::default();
@@ -103,7 +111,9 @@ impl LexiconBuilder {
             }
             // The kind follows from the name's first word: `people.txt`, `people-heads.txt`, …
             match name.split(['.', '-', '_']).next().unwrap_or("") {
-                _ if path.contains("events/") || name.ends_with(".events.txt") => events.parse(path, text, &codes, &mut errors),
+                _ if path.contains("events/") || name.ends_with(".events.txt") => {
+                    events.parse(path, text, &codes, &mut errors)
+                }
                 "countries" => actors.parse_countries(path, text, &mut errors),
                 "organizations" => actors.parse_organizations(path, text, &mut errors),
                 "people" => actors.parse_people(path, text, &mut errors),
@@ -115,11 +125,19 @@ impl LexiconBuilder {
         for d in &self.peers {
             d.feed(&mut actors, &mut events, &mut codes);
         }
-        let ours = self.files.iter().any(|(p, _)| p.contains("events/") || p.ends_with(".events.txt"));
+        let ours = self
+            .files
+            .iter()
+            .any(|(p, _)| p.contains("events/") || p.ends_with(".events.txt"));
         let peer_rules = !self.peers.is_empty() && !ours;
         let mut events = events.build(&mut errors);
         events.prefer_forms = peer_rules;
-        let lexicon = Lexicon { codes, actors: actors.build(), events, peer_rules };
+        let lexicon = Lexicon {
+            codes,
+            actors: actors.build(),
+            events,
+            peer_rules,
+        };
         (lexicon, errors)
     }
 }

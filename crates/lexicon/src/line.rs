@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn bars_inside_words_are_alternatives() {
-        assert_eq!(split_fields("107-19 | 107 | v | urge + to reach agreement|deal | -"), ["107-19", "107", "v", "urge + to reach agreement|deal", "-"]);
+        assert_eq!(
+            split_fields("107-19 | 107 | v | urge + to reach agreement|deal | -"),
+            ["107-19", "107", "v", "urge + to reach agreement|deal", "-"]
+        );
         assert_eq!(split_fields("AZE|Azerbaijan"), ["AZE|Azerbaijan"]);
         assert_eq!(split_fields("a |b| c"), ["a", "b", "c"]);
     }
@@ -76,7 +79,11 @@ mod tests {
 
 /// Splits a `;` list, dropping empty items and `-`.
 pub(crate) fn list(field: &str) -> Vec<&str> {
-    field.split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").collect()
+    field
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "-")
+        .collect()
 }
 
 /// `-` or empty → None.
@@ -99,7 +106,15 @@ pub(crate) fn expect_fields(
         errors.push(LexiconError {
             file: file.into(),
             line,
-            reason: format!("expected {min}{} fields separated by '|' ({form}), found {}", if max > min { format!("–{max}") } else { String::new() }, fields.len()),
+            reason: format!(
+                "expected {min}{} fields separated by '|' ({form}), found {}",
+                if max > min {
+                    format!("–{max}")
+                } else {
+                    String::new()
+                },
+                fields.len()
+            ),
         });
         return false;
     }
@@ -112,8 +127,16 @@ pub(crate) fn date_key(s: &str, start: bool) -> Option<u32> {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, lo: u32, hi: u32| p.parse::<u32>().ok().filter(|v| (lo..=hi).contains(v));
     let (y, m, d) = match parts.as_slice() {
-        [y] if y.len() == 4 => (num(y, 1000, 2999)?, if start { 1 } else { 12 }, if start { 1 } else { 31 }),
-        [y, m] if y.len() == 4 => (num(y, 1000, 2999)?, num(m, 1, 12)?, if start { 1 } else { 31 }),
+        [y] if y.len() == 4 => (
+            num(y, 1000, 2999)?,
+            if start { 1 } else { 12 },
+            if start { 1 } else { 31 },
+        ),
+        [y, m] if y.len() == 4 => (
+            num(y, 1000, 2999)?,
+            num(m, 1, 12)?,
+            if start { 1 } else { 31 },
+        ),
         [y, m, d] if y.len() == 4 => (num(y, 1000, 2999)?, num(m, 1, 12)?, num(d, 1, 31)?),
         _ => return None,
     };

@@ -147,7 +147,11 @@ impl fmt::Display for Dictionaries {
 }
 
 fn err(file: &str, line: usize, reason: impl Into<String>) -> LexiconError {
-    LexiconError { file: file.into(), line, reason: reason.into() }
+    LexiconError {
+        file: file.into(),
+        line,
+        reason: reason.into(),
+    }
 }
 
 /// Content lines: (1-based number, raw line with comments cut), skipping `<!-- … -->` blocks and
@@ -227,14 +231,29 @@ fn dated_code(inner: &str) -> Result<DatedCode, String> {
     let (from, to) = if restriction.is_empty() {
         (0, 99_999_999)
     } else if let Some(d) = restriction.strip_prefix('<') {
-        (0, peer_date(d).ok_or_else(|| format!("bad date {d:?} in [{inner}] (YYYYMMDD or YYMMDD)"))? - 1)
+        (
+            0,
+            peer_date(d)
+                .ok_or_else(|| format!("bad date {d:?} in [{inner}] (YYYYMMDD or YYMMDD)"))?
+                - 1,
+        )
     } else if let Some(d) = restriction.strip_prefix('>') {
-        (peer_date(d).ok_or_else(|| format!("bad date {d:?} in [{inner}] (YYYYMMDD or YYMMDD)"))?, 99_999_999)
+        (
+            peer_date(d)
+                .ok_or_else(|| format!("bad date {d:?} in [{inner}] (YYYYMMDD or YYMMDD)"))?,
+            99_999_999,
+        )
     } else if let Some((a, b)) = restriction.split_once('-') {
-        let bad = || format!("bad date range {restriction:?} in [{inner}] (d1-d2, YYYYMMDD or YYMMDD)");
-        (peer_date(a).ok_or_else(bad)?, peer_date(b).ok_or_else(bad)? - 1)
+        let bad =
+            || format!("bad date range {restriction:?} in [{inner}] (d1-d2, YYYYMMDD or YYMMDD)");
+        (
+            peer_date(a).ok_or_else(bad)?,
+            peer_date(b).ok_or_else(bad)? - 1,
+        )
     } else {
-        return Err(format!("bad date restriction {restriction:?} in [{inner}] (expected <d, >d or d1-d2)"));
+        return Err(format!(
+            "bad date restriction {restriction:?} in [{inner}] (expected <d, >d or d1-d2)"
+        ));
     };
     if code.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(format!("[{inner}] starts with a date, not a code"));
@@ -244,7 +263,9 @@ fn dated_code(inner: &str) -> Result<DatedCode, String> {
 
 /// Splits `PHRASE [..] [..]` into the phrase and the bracket contents.
 fn phrase_and_blocks(line: &str) -> Result<(&str, Vec<&str>), String> {
-    let Some(k) = line.find('[') else { return Ok((line.trim(), Vec::new())) };
+    let Some(k) = line.find('[') else {
+        return Ok((line.trim(), Vec::new()));
+    };
     let phrase = line[..k].trim();
     let mut blocks = Vec::new();
     let mut rest = &line[k..];
@@ -253,8 +274,12 @@ fn phrase_and_blocks(line: &str) -> Result<(&str, Vec<&str>), String> {
         if rest.is_empty() {
             break;
         }
-        let Some(body) = rest.strip_prefix('[') else { return Err(format!("unexpected text {rest:?} after a code block")) };
-        let Some(end) = body.find(']') else { return Err("unclosed '[' (expected [CODE] or [CODE date])".into()) };
+        let Some(body) = rest.strip_prefix('[') else {
+            return Err(format!("unexpected text {rest:?} after a code block"));
+        };
+        let Some(end) = body.find(']') else {
+            return Err("unclosed '[' (expected [CODE] or [CODE date])".into());
+        };
         blocks.push(body[..end].trim());
         rest = &body[end + 1..];
     }
@@ -263,7 +288,10 @@ fn phrase_and_blocks(line: &str) -> Result<(&str, Vec<&str>), String> {
 
 /// `AZERBAIJAN_`, `AL GORE`, `B._LYNN_PASCOE_` → "AZERBAIJAN", "AL GORE", "B. LYNN PASCOE".
 fn phrase_words(p: &str) -> String {
-    p.split(['_', ' ', '\t']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    p.split(['_', ' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Dictionaries {
@@ -272,9 +300,20 @@ impl Dictionaries {
         self.parse_actors_with(file, text, '#', errors)
     }
 
-    pub(crate) fn parse_actors_with(&mut self, file: &str, text: &str, comment: char, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_actors_with(
+        &mut self,
+        file: &str,
+        text: &str,
+        comment: char,
+        errors: &mut Vec<LexiconError>,
+    ) {
         self.files.push(file.to_string());
-        let mut by_phrase: HashMap<String, usize> = self.actors.iter().enumerate().flat_map(|(i, a)| a.phrases.first().map(|p| (p.clone(), i))).collect();
+        let mut by_phrase: HashMap<String, usize> = self
+            .actors
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.phrases.first().map(|p| (p.clone(), i)))
+            .collect();
         let mut current: Option<usize> = None;
         for (n, line) in content_lines(text, comment) {
             let indented = line.starts_with([' ', '\t']);
@@ -314,7 +353,11 @@ impl Dictionaries {
             }
             if let Some(syn) = phrase.strip_prefix('+') {
                 let Some(a) = current else {
-                    errors.push(err(file, n, format!("synonym {syn:?} with no primary phrase before it")));
+                    errors.push(err(
+                        file,
+                        n,
+                        format!("synonym {syn:?} with no primary phrase before it"),
+                    ));
                     continue;
                 };
                 let words = phrase_words(syn);
@@ -328,7 +371,11 @@ impl Dictionaries {
             }
             let words = phrase_words(phrase);
             if words.is_empty() || phrase.contains(['[', ']', '{', '}']) {
-                errors.push(err(file, n, format!("cannot read actor phrase {phrase:?} (expected PHRASE [CODE date]…)")));
+                errors.push(err(
+                    file,
+                    n,
+                    format!("cannot read actor phrase {phrase:?} (expected PHRASE [CODE date]…)"),
+                ));
                 continue;
             }
             // A repeated primary phrase accumulates codes.
@@ -339,7 +386,11 @@ impl Dictionaries {
             }
             by_phrase.insert(words.clone(), self.actors.len());
             current = Some(self.actors.len());
-            self.actors.push(PeerActor { source: format!("{file}:{n}"), phrases: vec![words], codes });
+            self.actors.push(PeerActor {
+                source: format!("{file}:{n}"),
+                phrases: vec![words],
+                codes,
+            });
         }
     }
 
@@ -348,7 +399,13 @@ impl Dictionaries {
         self.parse_agents_with(file, text, '#', errors)
     }
 
-    pub(crate) fn parse_agents_with(&mut self, file: &str, text: &str, comment: char, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_agents_with(
+        &mut self,
+        file: &str,
+        text: &str,
+        comment: char,
+        errors: &mut Vec<LexiconError>,
+    ) {
         self.files.push(file.to_string());
         let mut sets: Vec<(String, Vec<String>)> = Vec::new();
         for (n, line) in content_lines(text, comment) {
@@ -359,7 +416,14 @@ impl Dictionaries {
                     errors.push(err(file, n, "substitution set needs '=' (!NAME! = A, B)"));
                     continue;
                 };
-                sets.push((name.trim().to_string(), members.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect()));
+                sets.push((
+                    name.trim().to_string(),
+                    members
+                        .split(',')
+                        .map(|m| m.trim().to_string())
+                        .filter(|m| !m.is_empty())
+                        .collect(),
+                ));
                 continue;
             }
             let (head, blocks) = match phrase_and_blocks(line) {
@@ -378,7 +442,11 @@ impl Dictionaries {
             } else if let Some(c) = code.strip_suffix('~') {
                 (c.to_string(), true)
             } else {
-                errors.push(err(file, n, format!("agent code [{code}] needs '~' before (suffix) or after (prefix) it")));
+                errors.push(err(
+                    file,
+                    n,
+                    format!("agent code [{code}] needs '~' before (suffix) or after (prefix) it"),
+                ));
                 continue;
             };
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -404,7 +472,10 @@ impl Dictionaries {
             let mut substituted = false;
             for (name, members) in &sets {
                 if bases[0].contains(name.as_str()) {
-                    bases = members.iter().map(|m| phrase.replace(name.as_str(), m)).collect();
+                    bases = members
+                        .iter()
+                        .map(|m| phrase.replace(name.as_str(), m))
+                        .collect();
                     substituted = true;
                     break;
                 }
@@ -421,7 +492,12 @@ impl Dictionaries {
                 }
             }
             phrases.dedup();
-            self.agents.push(PeerAgent { source: format!("{file}:{n}"), phrases, code, prefix });
+            self.agents.push(PeerAgent {
+                source: format!("{file}:{n}"),
+                phrases,
+                code,
+                prefix,
+            });
         }
     }
 
@@ -430,7 +506,13 @@ impl Dictionaries {
         self.parse_discards_with(file, text, '#', errors)
     }
 
-    pub(crate) fn parse_discards_with(&mut self, file: &str, text: &str, comment: char, errors: &mut Vec<LexiconError>) {
+    pub(crate) fn parse_discards_with(
+        &mut self,
+        file: &str,
+        text: &str,
+        comment: char,
+        errors: &mut Vec<LexiconError>,
+    ) {
         self.files.push(file.to_string());
         for (n, line) in content_lines(text, comment) {
             let line = line.trim();
@@ -438,12 +520,20 @@ impl Dictionaries {
                 Some(p) => (true, p),
                 None => (false, line),
             };
-            let words: Vec<String> = phrase_words(phrase).split(' ').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+            let words: Vec<String> = phrase_words(phrase)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
             if words.is_empty() {
                 errors.push(err(file, n, "empty discard phrase"));
                 continue;
             }
-            self.discards.push(Discard { words, story, whole_word: phrase.trim_end().ends_with('_') });
+            self.discards.push(Discard {
+                words,
+                story,
+                whole_word: phrase.trim_end().ends_with('_'),
+            });
         }
     }
 
@@ -472,7 +562,12 @@ impl Dictionaries {
         for &(n, line) in &lines {
             let l = line.trim();
             if l.starts_with('&') {
-                let name = l.split_whitespace().next().unwrap_or(l).trim_end_matches('_').to_string();
+                let name = l
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or(l)
+                    .trim_end_matches('_')
+                    .to_string();
                 self.synsets.entry(name.clone()).or_default();
                 synset = Some(name);
             } else if let (Some(s), Some(m)) = (&synset, l.strip_prefix('+')) {
@@ -499,7 +594,9 @@ impl Dictionaries {
                 self.finish_block(&mut block);
                 // `--- NAME [code] ---`; tolerate `[110]---` without a space.
                 let code = match (l.find('['), l.find(']')) {
-                    (Some(a), Some(b)) if a < b && !l[a + 1..b].trim().is_empty() => l[a + 1..b].trim().to_string(),
+                    (Some(a), Some(b)) if a < b && !l[a + 1..b].trim().is_empty() => {
+                        l[a + 1..b].trim().to_string()
+                    }
                     _ => {
                         errors.push(err(file, n, format!("verb block header {l:?} has no [code] (expected --- NAME [code] ---)")));
                         "---".to_string()
@@ -532,7 +629,11 @@ impl Dictionaries {
                 continue;
             }
             if !block.open {
-                errors.push(err(file, n, format!("verb {l:?} outside a --- NAME [code] --- block")));
+                errors.push(err(
+                    file,
+                    n,
+                    format!("verb {l:?} outside a --- NAME [code] --- block"),
+                ));
                 continue;
             }
             // A verb line; after patterns it would start a new group in PETRARCH-1 files.
@@ -545,7 +646,12 @@ impl Dictionaries {
             match verb_line(l) {
                 Ok((words, forms, code)) => {
                     self.verbs += 1;
-                    block.verbs.push(VerbForm { source: format!("{file}:{n}"), words, forms, code });
+                    block.verbs.push(VerbForm {
+                        source: format!("{file}:{n}"),
+                        words,
+                        forms,
+                        code,
+                    });
                 }
                 Err(e) => errors.push(err(file, n, e)),
             }
@@ -564,7 +670,10 @@ impl Dictionaries {
         let mut patterns = b.patterns;
         let mut k = 0;
         while k < patterns.len() && !self.stems {
-            if patterns[k + 1..].iter().any(|q| q.slots == patterns[k].slots && q.swap == patterns[k].swap) {
+            if patterns[k + 1..]
+                .iter()
+                .any(|q| q.slots == patterns[k].slots && q.swap == patterns[k].swap)
+            {
                 patterns.remove(k);
             } else {
                 k += 1;
@@ -599,8 +708,12 @@ impl Dictionaries {
 
     /// Parses one pattern line (without the leading `-`).
     pub(crate) fn pattern(&self, file: &str, n: usize, p: &str) -> Result<PeerPattern, String> {
-        let Some(open) = p.rfind('[') else { return Err("pattern has no [code]".into()) };
-        let Some(close) = p[open..].find(']') else { return Err("unclosed '[' in pattern code".into()) };
+        let Some(open) = p.rfind('[') else {
+            return Err("pattern has no [code]".into());
+        };
+        let Some(close) = p[open..].find(']') else {
+            return Err("unclosed '[' in pattern code".into());
+        };
         let code_text = p[open + 1..open + close].trim();
         if code_text.is_empty() {
             return Err("empty [] code".into());
@@ -608,7 +721,10 @@ impl Dictionaries {
         let (code, reverse, mut swap) = split_code(code_text);
         let body = &p[..open];
         let items = pattern_items(body, &self.synsets)?;
-        let star = items.iter().position(|(s, _)| is_marker(s, "*")).ok_or("pattern has no '*' (the verb's place)")?;
+        let star = items
+            .iter()
+            .position(|(s, _)| is_marker(s, "*"))
+            .ok_or("pattern has no '*' (the verb's place)")?;
         let mut slots: Vec<(PeerSlot, bool)> = Vec::new();
         let mut source_after = false;
         let mut target_before = false;
@@ -648,7 +764,14 @@ impl Dictionaries {
         if let Some(first) = slots.first_mut() {
             first.1 = false;
         }
-        Ok(PeerPattern { id: format!("{file}:{n}"), code, reverse, swap, slots, text: p.trim().to_string() })
+        Ok(PeerPattern {
+            id: format!("{file}:{n}"),
+            code,
+            reverse,
+            swap,
+            slots,
+            text: p.trim().to_string(),
+        })
     }
 
     /// Whether a discard phrase occurs in the text (case-insensitive), story discards first.
@@ -661,13 +784,21 @@ impl Dictionaries {
         let hit = |d: &Discard| {
             if self.discard_tokens {
                 let n = d.words.len();
-                return n > 0 && tokens.len() > n && (0..tokens.len() - n).any(|i| tokens[i..i + n].iter().zip(&d.words).all(|(t, w)| *t == w));
+                return n > 0
+                    && tokens.len() > n
+                    && (0..tokens.len() - n)
+                        .any(|i| tokens[i..i + n].iter().zip(&d.words).all(|(t, w)| *t == w));
             }
             let phrase = d.words.join(" ");
             let mut from = 0;
             while let Some(k) = lower[from..].find(&phrase) {
                 let end = from + k + phrase.len();
-                if !d.whole_word || lower[end..].chars().next().is_none_or(|c| matches!(c, ' ' | '.' | '!' | '?')) {
+                if !d.whole_word
+                    || lower[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| matches!(c, ' ' | '.' | '!' | '?'))
+                {
                     return true;
                 }
                 from = from + k + 1;
@@ -680,24 +811,46 @@ impl Dictionaries {
         if self.discards.iter().any(|d| d.story && hit(d)) {
             return Some(DiscardKind::Story);
         }
-        self.discards.iter().any(|d| !d.story && hit(d)).then_some(DiscardKind::Sentence)
+        self.discards
+            .iter()
+            .any(|d| !d.story && hit(d))
+            .then_some(DiscardKind::Sentence)
     }
 
     /// Pattern id → (paired reverse code, swap roles), for post-processing coded events.
     pub fn pattern_meta(&self) -> HashMap<String, (Option<String>, bool)> {
-        self.patterns.iter().filter(|p| p.reverse.is_some() || p.swap).map(|p| (p.id.clone(), (p.reverse.clone(), p.swap))).collect()
+        self.patterns
+            .iter()
+            .filter(|p| p.reverse.is_some() || p.swap)
+            .map(|p| (p.id.clone(), (p.reverse.clone(), p.swap)))
+            .collect()
     }
 
     /// Compiles into the builders: actors and agents as actor entries, patterns as event
     /// patterns; unknown event codes are added to the code table.
-    pub(crate) fn feed(&self, actors: &mut ActorBuilder, events: &mut EventBuilder, codes: &mut CodeTable) {
+    pub(crate) fn feed(
+        &self,
+        actors: &mut ActorBuilder,
+        events: &mut EventBuilder,
+        codes: &mut CodeTable,
+    ) {
         for a in &self.actors {
-            let mut codes_list: Vec<&DatedCode> = a.codes.iter().filter(|c| c.from != 0 || c.to != 99_999_999).collect();
+            let mut codes_list: Vec<&DatedCode> = a
+                .codes
+                .iter()
+                .filter(|c| c.from != 0 || c.to != 99_999_999)
+                .collect();
             codes_list.extend(a.codes.iter().filter(|c| c.from == 0 && c.to == 99_999_999));
             let name = a.phrases.first().cloned().unwrap_or_default();
-            let Some(first) = codes_list.first() else { continue };
+            let Some(first) = codes_list.first() else {
+                continue;
+            };
             let e = if codes_list.len() == 1 && first.from == 0 && first.to == 99_999_999 {
-                let code = if first.code == "---" { String::new() } else { first.code.clone() };
+                let code = if first.code == "---" {
+                    String::new()
+                } else {
+                    first.code.clone()
+                };
                 ActorEntry {
                     id: a.source.clone(),
                     kind: ActorKind::State,
@@ -713,7 +866,11 @@ impl Dictionaries {
                 let spells = codes_list
                     .iter()
                     .map(|c| Spell {
-                        code: if c.code == "---" { String::new() } else { c.code.clone() },
+                        code: if c.code == "---" {
+                            String::new()
+                        } else {
+                            c.code.clone()
+                        },
                         sector: String::new(),
                         from: c.from,
                         to: c.to,
@@ -733,7 +890,11 @@ impl Dictionaries {
                     disputed: None,
                 }
             };
-            let phrases: Vec<String> = a.phrases.iter().flat_map(|p| self.stem_variants(p)).collect();
+            let phrases: Vec<String> = a
+                .phrases
+                .iter()
+                .flat_map(|p| self.stem_variants(p))
+                .collect();
             actors.add_parsed(e, &phrases);
         }
         for g in &self.agents {
@@ -770,7 +931,11 @@ impl Dictionaries {
                                         Some(x) => (x, self.stems),
                                         None => (w.as_str(), false),
                                     };
-                                    let mut toks: Vec<String> = eventwire_text::tokenize(w, 0, w.len()).into_iter().map(|t| t.norm).collect();
+                                    let mut toks: Vec<String> =
+                                        eventwire_text::tokenize(w, 0, w.len())
+                                            .into_iter()
+                                            .map(|t| t.norm)
+                                            .collect();
                                     if stem && toks.len() == 1 {
                                         toks[0] = stem_alternatives(&toks[0]);
                                     }
@@ -809,7 +974,10 @@ impl Dictionaries {
             return vec![p];
         }
         let mut out = vec![p.clone()];
-        for end in ["s", "es", "a", "an", "ans", "ian", "ians", "n", "ns", "i", "is", "e", "es", "ese", "ia", "ish", "ern", "ic", "ite", "ites", "y", "ies", "ed", "ing", "ion", "ions"] {
+        for end in [
+            "s", "es", "a", "an", "ans", "ian", "ians", "n", "ns", "i", "is", "e", "es", "ese",
+            "ia", "ish", "ern", "ic", "ite", "ites", "y", "ies", "ed", "ing", "ion", "ions",
+        ] {
             out.push(format!("{p}{end}"));
         }
         out
@@ -821,7 +989,11 @@ fn split_code(c: &str) -> (String, Option<String>, bool) {
     let c = c.trim();
     match c.split_once(':') {
         Some(("", b)) => (b.trim().to_string(), None, true),
-        Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string()).filter(|b| !b.is_empty() && b != "---"), false),
+        Some((a, b)) => (
+            a.trim().to_string(),
+            Some(b.trim().to_string()).filter(|b| !b.is_empty() && b != "---"),
+            false,
+        ),
         None => (c.to_string(), None, false),
     }
 }
@@ -865,24 +1037,51 @@ pub(crate) struct VerbBlock {
 impl VerbBlock {
     /// Adds irregular forms (`BROKE_ BROKEN_`) to the last verb; false when there is none.
     pub(crate) fn add_forms(&mut self, forms: &str) -> bool {
-        let Some(v) = self.verbs.last_mut() else { return false };
-        v.forms.extend(forms.split_whitespace().map(words_of).filter(|w| !w.is_empty()));
+        let Some(v) = self.verbs.last_mut() else {
+            return false;
+        };
+        v.forms.extend(
+            forms
+                .split_whitespace()
+                .map(words_of)
+                .filter(|w| !w.is_empty()),
+        );
         true
     }
 
-    pub(crate) fn push_verb(&mut self, source: String, words: Vec<String>, forms: Vec<Vec<String>>, code: Option<String>) {
-        self.verbs.push(VerbForm { source, words, forms, code });
+    pub(crate) fn push_verb(
+        &mut self,
+        source: String,
+        words: Vec<String>,
+        forms: Vec<Vec<String>>,
+        code: Option<String>,
+    ) {
+        self.verbs.push(VerbForm {
+            source,
+            words,
+            forms,
+            code,
+        });
     }
 }
 
 /// `HURRY {HURRIES HURRYING HURRIED }`, `KLM_NOP_+RST [002]`, `+CORDON_OFF {+CORDONED_OFF}`.
-pub(crate) fn verb_line(l: &str) -> Result<(Vec<String>, Vec<Vec<String>>, Option<String>), String> {
+pub(crate) fn verb_line(
+    l: &str,
+) -> Result<(Vec<String>, Vec<Vec<String>>, Option<String>), String> {
     let (head, blocks) = phrase_and_blocks(l)?;
     let code = blocks.first().map(|b| b.to_string());
     let (verb, forms) = match head.find('{') {
         Some(k) => {
             let e = head[k..].find('}').ok_or("unclosed '{' in verb forms")?;
-            (head[..k].trim(), head[k + 1..k + e].split([' ', ',']).map(words_of).filter(|w| !w.is_empty()).collect())
+            (
+                head[..k].trim(),
+                head[k + 1..k + e]
+                    .split([' ', ','])
+                    .map(words_of)
+                    .filter(|w| !w.is_empty())
+                    .collect(),
+            )
         }
         None => (head.trim(), Vec::new()),
     };
@@ -901,7 +1100,10 @@ fn words_of(s: &str) -> Vec<String> {
         .flat_map(|tok| {
             let parts: Vec<&str> = tok.split('_').collect();
             let n = parts.len();
-            parts.into_iter().enumerate().map(move |(k, w)| (w.trim_start_matches('+'), k + 1 == n))
+            parts
+                .into_iter()
+                .enumerate()
+                .map(move |(k, w)| (w.trim_start_matches('+'), k + 1 == n))
         })
         .filter(|(w, _)| !w.is_empty())
         .map(|(w, last)| stem_mark(w, last))
@@ -921,7 +1123,11 @@ fn stem_mark(w: &str, last: bool) -> String {
 /// A stem's alternatives as one `a|b|…` word: the stem and its common endings.
 fn stem_alternatives(stem: &str) -> String {
     let mut alts = vec![stem.to_string()];
-    for end in ["e", "s", "es", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments", "er", "ers", "y", "ies", "ied", "al", "ly", "ize", "ized", "ise", "ised", "ive", "a", "an", "ans", "ian", "ians", "i", "is", "n", "ns"] {
+    for end in [
+        "e", "s", "es", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments", "er",
+        "ers", "y", "ies", "ied", "al", "ly", "ize", "ized", "ise", "ised", "ive", "a", "an",
+        "ans", "ian", "ians", "i", "is", "n", "ns",
+    ] {
         alts.push(format!("{stem}{end}"));
     }
     if let Some(b) = stem.strip_suffix('e') {
@@ -959,7 +1165,10 @@ fn verb_slot(verbs: &[VerbForm]) -> PeerSlot {
 
 /// Splits a pattern body into slots: words (`_` = adjacent), `*`, `$`, `+`, `%`, `^`, synsets
 /// (`&NAME` → alternatives), `{A | B}` alternatives (TABARI); `{…}` and `(…)` groupings are dropped.
-pub(crate) fn pattern_items(body: &str, synsets: &HashMap<String, Vec<String>>) -> Result<Vec<(PeerSlot, bool)>, String> {
+pub(crate) fn pattern_items(
+    body: &str,
+    synsets: &HashMap<String, Vec<String>>,
+) -> Result<Vec<(PeerSlot, bool)>, String> {
     let mut out: Vec<(PeerSlot, bool)> = Vec::new();
     // TABARI `{ A | B }` alternatives become one slot.
     let mut text = String::new();
@@ -970,7 +1179,12 @@ pub(crate) fn pattern_items(body: &str, synsets: &HashMap<String, Vec<String>>) 
         let inner = &rest[k + 1..e];
         text.push_str(&rest[..k]);
         if inner.contains('|') {
-            alt_groups.push(inner.split('|').map(|a| a.trim().trim_matches('_').to_string()).collect());
+            alt_groups.push(
+                inner
+                    .split('|')
+                    .map(|a| a.trim().trim_matches('_').to_string())
+                    .collect(),
+            );
             text.push_str(&format!(" \u{1}{} ", alt_groups.len() - 1));
         } else {
             text.push(' ');
@@ -1002,7 +1216,10 @@ pub(crate) fn pattern_items(body: &str, synsets: &HashMap<String, Vec<String>>) 
                 alts
             } else if matches!(*part, "*" | "$" | "+" | "%" | "^") {
                 vec![vec![part.to_string()]]
-            } else if part.contains('*') || part.contains('$') || (part.contains('+') && part.len() > 1) {
+            } else if part.contains('*')
+                || part.contains('$')
+                || (part.contains('+') && part.len() > 1)
+            {
                 // `SUGGESTED+`, `+RST`: split off the marker.
                 let mut pieces = Vec::new();
                 let mut word = String::new();
@@ -1020,7 +1237,11 @@ pub(crate) fn pattern_items(body: &str, synsets: &HashMap<String, Vec<String>>) 
                     pieces.push(word);
                 }
                 for (j, piece) in pieces.iter().enumerate() {
-                    let slot = if piece.starts_with('&') { synset_slot(piece, synsets)? } else { vec![vec![piece.clone()]] };
+                    let slot = if piece.starts_with('&') {
+                        synset_slot(piece, synsets)?
+                    } else {
+                        vec![vec![piece.clone()]]
+                    };
                     out.push((slot, adjacent || j > 0));
                 }
                 continue;
@@ -1043,7 +1264,11 @@ fn synset_slot(name: &str, synsets: &HashMap<String, Vec<String>>) -> Result<Pee
 }
 
 /// A phrase that may hold synsets → alternatives as word sequences (members' plurals added).
-fn expand_words(phrase: &str, synsets: &HashMap<String, Vec<String>>, depth: usize) -> Result<PeerSlot, String> {
+fn expand_words(
+    phrase: &str,
+    synsets: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Result<PeerSlot, String> {
     if depth > 4 {
         return Err(format!("synsets nest too deep at {phrase:?}"));
     }
@@ -1054,7 +1279,13 @@ fn expand_words(phrase: &str, synsets: &HashMap<String, Vec<String>>, depth: usi
         .flat_map(|tok| {
             let parts: Vec<&str> = tok.split('_').collect();
             let n = parts.len();
-            parts.into_iter().enumerate().map(move |(k, w)| if w.starts_with('&') { w.to_string() } else { stem_mark(w, k + 1 == n) })
+            parts.into_iter().enumerate().map(move |(k, w)| {
+                if w.starts_with('&') {
+                    w.to_string()
+                } else {
+                    stem_mark(w, k + 1 == n)
+                }
+            })
         })
         .filter(|w| !w.is_empty())
         .collect();
@@ -1062,7 +1293,9 @@ fn expand_words(phrase: &str, synsets: &HashMap<String, Vec<String>>, depth: usi
         let w = w.as_str();
         let options: Vec<Vec<String>> = if w.starts_with('&') {
             let name = w.trim_end_matches('_');
-            let members = synsets.get(name).ok_or_else(|| format!("unknown synset {name}"))?;
+            let members = synsets
+                .get(name)
+                .ok_or_else(|| format!("unknown synset {name}"))?;
             let mut o = Vec::new();
             for m in members {
                 o.extend(expand_words(m, synsets, depth + 1)?);
@@ -1104,7 +1337,11 @@ pub fn config_files(path: &Path, text: &str) -> Result<Vec<(String, PathBuf)>, L
             continue;
         }
         let Some((key, value)) = l.split_once('=') else {
-            return Err(err(&path.display().to_string(), n + 1, "expected key = value"));
+            return Err(err(
+                &path.display().to_string(),
+                n + 1,
+                "expected key = value",
+            ));
         };
         let kind = match key.trim() {
             "verbfile_name" => "verbs",
@@ -1115,8 +1352,16 @@ pub fn config_files(path: &Path, text: &str) -> Result<Vec<(String, PathBuf)>, L
             _ => continue,
         };
         for name in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let candidates = [dir.join(name), dir.join("../dictionaries").join(name), dir.join("dictionaries").join(name)];
-            let found = candidates.iter().find(|p| p.exists()).cloned().unwrap_or_else(|| dir.join(name));
+            let candidates = [
+                dir.join(name),
+                dir.join("../dictionaries").join(name),
+                dir.join("dictionaries").join(name),
+            ];
+            let found = candidates
+                .iter()
+                .find(|p| p.exists())
+                .cloned()
+                .unwrap_or_else(|| dir.join(name));
             out.push((kind.to_string(), found));
         }
     }
@@ -1125,9 +1370,14 @@ pub fn config_files(path: &Path, text: &str) -> Result<Vec<(String, PathBuf)>, L
 
 /// Reads the dictionaries a `PETR_config.ini` names; a file that cannot be read is an error.
 pub fn load_config(path: &Path) -> Result<(Dictionaries, Vec<LexiconError>), LexiconError> {
-    let text = std::fs::read_to_string(path).map_err(|e| err(&path.display().to_string(), 0, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| err(&path.display().to_string(), 0, format!("cannot read: {e}")))?;
     let files = config_files(path, &text)?;
-    let mut d = Dictionaries { discard_tokens: true, petrarch2: true, ..Default::default() };
+    let mut d = Dictionaries {
+        discard_tokens: true,
+        petrarch2: true,
+        ..Default::default()
+    };
     let mut errors = Vec::new();
     for (kind, file) in files {
         d.load_file(&kind, &file, &mut errors)?;
@@ -1137,7 +1387,12 @@ pub fn load_config(path: &Path) -> Result<(Dictionaries, Vec<LexiconError>), Lex
 
 impl Dictionaries {
     /// Reads one PETRARCH file of the given kind (`verbs`, `actors`, `agents`, `discards`, `issues`).
-    pub fn load_file(&mut self, kind: &str, file: &Path, errors: &mut Vec<LexiconError>) -> Result<(), LexiconError> {
+    pub fn load_file(
+        &mut self,
+        kind: &str,
+        file: &Path,
+        errors: &mut Vec<LexiconError>,
+    ) -> Result<(), LexiconError> {
         let name = file.display().to_string();
         let bytes = std::fs::read(file).map_err(|e| err(&name, 0, format!("cannot read: {e}")))?;
         let text = String::from_utf8_lossy(&bytes);
@@ -1159,11 +1414,28 @@ mod tests {
 
     #[test]
     fn dates_and_codes() {
-        assert_eq!(dated_code("USRAZE <911018").unwrap(), DatedCode { code: "USRAZE".into(), from: 0, to: 19_911_017 });
+        assert_eq!(
+            dated_code("USRAZE <911018").unwrap(),
+            DatedCode {
+                code: "USRAZE".into(),
+                from: 0,
+                to: 19_911_017
+            }
+        );
         assert_eq!(dated_code("AZE >911221").unwrap().from, 19_911_221);
-        assert_eq!(dated_code("AZEUNR 20050101-060101").unwrap(), DatedCode { code: "AZEUNR".into(), from: 20_050_101, to: 20_060_100 });
+        assert_eq!(
+            dated_code("AZEUNR 20050101-060101").unwrap(),
+            DatedCode {
+                code: "AZEUNR".into(),
+                from: 20_050_101,
+                to: 20_060_100
+            }
+        );
         assert!(dated_code("AZE 9112").is_err());
-        assert_eq!(split_code("042:043"), ("042".into(), Some("043".into()), false));
+        assert_eq!(
+            split_code("042:043"),
+            ("042".into(), Some("043".into()), false)
+        );
         assert_eq!(split_code(":173"), ("173".into(), None, true));
     }
 
@@ -1190,9 +1462,16 @@ mod tests {
     fn agent_phrases_may_start_with_a_set() {
         let mut d = Dictionaries::default();
         let mut e = Vec::new();
-        d.parse_agents("g.txt", "!MINIST! = MINISTER, MINISTRY\n!MINIST!_OF_DEFENSE [~GOVDEF]\n", &mut e);
+        d.parse_agents(
+            "g.txt",
+            "!MINIST! = MINISTER, MINISTRY\n!MINIST!_OF_DEFENSE [~GOVDEF]\n",
+            &mut e,
+        );
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(d.agents[0].phrases, ["MINISTER OF DEFENSE", "MINISTRY OF DEFENSE"]);
+        assert_eq!(
+            d.agents[0].phrases,
+            ["MINISTER OF DEFENSE", "MINISTRY OF DEFENSE"]
+        );
     }
 
     #[test]

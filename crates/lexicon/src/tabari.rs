@@ -12,7 +12,11 @@ use crate::petrarch::{content_lines, verb_line, Dictionaries, VerbBlock};
 use std::path::{Path, PathBuf};
 
 fn err(file: &str, line: usize, reason: impl Into<String>) -> LexiconError {
-    LexiconError { file: file.into(), line, reason: reason.into() }
+    LexiconError {
+        file: file.into(),
+        line,
+        reason: reason.into(),
+    }
 }
 
 /// The files a TABARI `.project` names (`<actorsfile>`, `<verbsfile>`, `<agentsfile>`,
@@ -34,13 +38,18 @@ pub struct Project {
 /// Reads a `.project` file.
 pub fn read_project(path: &Path) -> Result<Project, LexiconError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| err(&name, 0, format!("cannot read: {e}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| err(&name, 0, format!("cannot read: {e}")))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut p = Project::default();
     for line in text.lines() {
         let l = line.trim();
-        let Some(rest) = l.strip_prefix('<') else { continue };
-        let Some((tag, value)) = rest.split_once('>') else { continue };
+        let Some(rest) = l.strip_prefix('<') else {
+            continue;
+        };
+        let Some((tag, value)) = rest.split_once('>') else {
+            continue;
+        };
         let file = dir.join(value.trim());
         match tag {
             "actorsfile" => p.actors.push(file),
@@ -65,9 +74,14 @@ fn read(path: &Path) -> Result<(String, String), LexiconError> {
 
 /// Reads every dictionary a `.project` names; a file that cannot be opened is an error, bad
 /// lines are collected.
-pub fn load_project(path: &Path) -> Result<(Dictionaries, Project, Vec<LexiconError>), LexiconError> {
+pub fn load_project(
+    path: &Path,
+) -> Result<(Dictionaries, Project, Vec<LexiconError>), LexiconError> {
     let p = read_project(path)?;
-    let mut d = Dictionaries { stems: true, ..Default::default() };
+    let mut d = Dictionaries {
+        stems: true,
+        ..Default::default()
+    };
     let mut errors = Vec::new();
     for f in &p.verbs {
         let (n, t) = read(f)?;
@@ -100,8 +114,25 @@ pub fn parse_options(d: &mut Dictionaries, file: &str, text: &str, errors: &mut 
             continue;
         }
         let keyword = l.split(':').next().unwrap_or("").trim();
-        if !l.contains(':') || !matches!(keyword, "COMPLEX" | "SET" | "OUTPUT" | "LABEL" | "FORWARD" | "DELETE" | "ISSUES" | "DISCARD" | "TIME") {
-            errors.push(err(file, i + 1, format!("cannot read option {l:?} (expected KEYWORD: …)")));
+        if !l.contains(':')
+            || !matches!(
+                keyword,
+                "COMPLEX"
+                    | "SET"
+                    | "OUTPUT"
+                    | "LABEL"
+                    | "FORWARD"
+                    | "DELETE"
+                    | "ISSUES"
+                    | "DISCARD"
+                    | "TIME"
+            )
+        {
+            errors.push(err(
+                file,
+                i + 1,
+                format!("cannot read option {l:?} (expected KEYWORD: …)"),
+            ));
         }
     }
 }
@@ -128,7 +159,12 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
         match section.as_deref() {
             Some("SYNSETS") => {
                 if l.starts_with('&') {
-                    let name = l.split_whitespace().next().unwrap_or(l).trim_end_matches('_').to_string();
+                    let name = l
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or(l)
+                        .trim_end_matches('_')
+                        .to_string();
                     d.synsets.entry(name.clone()).or_default();
                     synset = Some(name);
                 } else if let (Some(s), Some(m)) = (&synset, l.strip_prefix('+')) {
@@ -138,7 +174,11 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
                         v.push(m);
                     }
                 } else {
-                    errors.push(err(file, n, format!("cannot read synset line {l:?} (expected &NAME or +member)")));
+                    errors.push(err(
+                        file,
+                        n,
+                        format!("cannot read synset line {l:?} (expected &NAME or +member)"),
+                    ));
                 }
             }
             Some(_) => {}
@@ -227,14 +267,18 @@ pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) 
     while i < lines.len() {
         let l = lines[i].trim_end();
         let head = l.split_whitespace().collect::<Vec<_>>();
-        let is_header = head.len() >= 2 && head[0].len() == 6 && head[0].chars().all(|c| c.is_ascii_digit()) && !l.starts_with(' ');
+        let is_header = head.len() >= 2
+            && head[0].len() == 6
+            && head[0].chars().all(|c| c.is_ascii_digit())
+            && !l.starts_with(' ');
         if !is_header {
             i += 1;
             continue;
         }
         let n = i + 1;
         let yy: u32 = head[0][..2].parse().unwrap_or(0);
-        let date = (if yy <= 30 { 2000 + yy } else { 1900 + yy }) * 10_000 + head[0][2..].parse::<u32>().unwrap_or(0);
+        let date = (if yy <= 30 { 2000 + yy } else { 1900 + yy }) * 10_000
+            + head[0][2..].parse::<u32>().unwrap_or(0);
         let id = head[1].to_string();
         i += 1;
         let mut body = String::new();
@@ -245,7 +289,11 @@ pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) 
             let t = l.trim_end();
             let next_header = {
                 let h: Vec<&str> = t.split_whitespace().collect();
-                !in_comment && h.len() >= 2 && h[0].len() == 6 && h[0].chars().all(|c| c.is_ascii_digit()) && !t.starts_with(' ')
+                !in_comment
+                    && h.len() >= 2
+                    && h[0].len() == 6
+                    && h[0].chars().all(|c| c.is_ascii_digit())
+                    && !t.starts_with(' ')
             };
             if next_header {
                 break;
@@ -285,8 +333,18 @@ pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) 
                 Expect::Control
             }
         };
-        let text = body.replace("\\n", " ").split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push(Record { source: format!("{file}:{n}"), date, id, text, expect });
+        let text = body
+            .replace("\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Record {
+            source: format!("{file}:{n}"),
+            date,
+            id,
+            text,
+            expect,
+        });
     }
     (out, errors)
 }
@@ -297,7 +355,10 @@ fn parse_expect(comment: &str) -> Result<Expect, String> {
     let mut rest = comment;
     let mut any = false;
     while let Some(k) = rest.find('{') {
-        let e = rest[k..].find('}').ok_or("unclosed '{' in expected events")? + k;
+        let e = rest[k..]
+            .find('}')
+            .ok_or("unclosed '{' in expected events")?
+            + k;
         let inner = rest[k + 1..e].trim();
         rest = &rest[e + 1..];
         any = true;
@@ -314,12 +375,18 @@ fn parse_expect(comment: &str) -> Result<Expect, String> {
         }
         let parts: Vec<&str> = inner.split('/').map(str::trim).collect();
         if parts.len() != 3 {
-            return Err(format!("expected event {{{inner}}} is not {{SRC / TGT / CODE}}"));
+            return Err(format!(
+                "expected event {{{inner}}} is not {{SRC / TGT / CODE}}"
+            ));
         }
         if parts[2] == "000" {
             continue;
         }
-        events.push((parts[0].to_string(), parts[1].to_string(), parts[2].to_string()));
+        events.push((
+            parts[0].to_string(),
+            parts[1].to_string(),
+            parts[2].to_string(),
+        ));
     }
     if !events.is_empty() {
         return Ok(Expect::Events(events));
@@ -339,7 +406,10 @@ mod tests {
         let t = "\n950101  DEMO-01\nArnor is about to restore ties with Gondor.\n/*\\n---\n\\n{ ARN / GON / 064 } */\n\n950103  DEMO-04\nDagolath left.\n/*\\n{ DAG / GON / 032 } 950103\n\\n{ GON / DAG / 033 } */\n950101  X-1\nNone here.\n/* {+++} */\n950101  X-2\nGone.\n/* {###} */\n950101  X-3\n/* { OPTION: SET: TIME SHIFT = FALSE } */\n950101  X-4\nBad.\n/* { ARN GON } */\n";
         let (r, e) = read_records("v.text", t);
         assert_eq!(r.len(), 6);
-        assert_eq!(r[0].expect, Expect::Events(vec![("ARN".into(), "GON".into(), "064".into())]));
+        assert_eq!(
+            r[0].expect,
+            Expect::Events(vec![("ARN".into(), "GON".into(), "064".into())])
+        );
         assert_eq!(r[0].text, "Arnor is about to restore ties with Gondor.");
         assert_eq!(r[1].date, 19_950_103);
         assert!(matches!(&r[1].expect, Expect::Events(v) if v.len() == 2));

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     match std::fs::read_to_string(&p) {
         Ok(s) => Some(s),
         Err(_) => {
@@ -18,14 +20,24 @@ fn shared(rel: &str) -> Option<String> {
 
 #[test]
 fn cameo_table_matches_the_shared_codebook() {
-    let Some(text) = shared("corpora/cameo/cameo_event_codes.tsv") else { return };
+    let Some(text) = shared("corpora/cameo/cameo_event_codes.tsv") else {
+        return;
+    };
     let (lex, problems) = LexiconBuilder::bundled().build();
     assert!(problems.is_empty(), "{problems:?}");
     let mut n = 0;
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
-        let ours = lex.codes.get(f[0]).unwrap_or_else(|| panic!("code {} missing from data/codes/cameo.tsv", f[0]));
-        assert_eq!(ours.goldstein, f[4].parse::<f64>().unwrap(), "Goldstein of {}", f[0]);
+        let ours = lex
+            .codes
+            .get(f[0])
+            .unwrap_or_else(|| panic!("code {} missing from data/codes/cameo.tsv", f[0]));
+        assert_eq!(
+            ours.goldstein,
+            f[4].parse::<f64>().unwrap(),
+            "Goldstein of {}",
+            f[0]
+        );
         assert_eq!(ours.cameo_quad.to_string(), f[5], "quad of {}", f[0]);
         if !f[7].starts_with('(') && !f[7].is_empty() {
             assert_eq!(ours.plover_event, f[7], "PLOVER event of {}", f[0]);
@@ -38,13 +50,23 @@ fn cameo_table_matches_the_shared_codebook() {
 
 #[test]
 fn plover_scale_matches_the_ontology() {
-    let Some(text) = shared("corpora/plover/plover_ontology.json") else { return };
+    let Some(text) = shared("corpora/plover/plover_ontology.json") else {
+        return;
+    };
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let (lex, _) = LexiconBuilder::bundled().build();
     for (key, score) in v["conflict_cooperation_scores"].as_object().unwrap() {
-        let (event, mode) = key.split_once(':').map_or((key.as_str(), "-".to_string()), |(e, m)| (e, m.trim().to_lowercase()));
+        let (event, mode) = key
+            .split_once(':')
+            .map_or((key.as_str(), "-".to_string()), |(e, m)| {
+                (e, m.trim().to_lowercase())
+            });
         let expected = score.as_f64().unwrap();
-        let expected = if event == "ACCUSE" && mode == "-" { -expected.abs() } else { expected };
+        let expected = if event == "ACCUSE" && mode == "-" {
+            -expected.abs()
+        } else {
+            expected
+        };
         assert_eq!(lex.codes.scale(event.trim(), &mode), expected, "{key}");
     }
 }
@@ -52,17 +74,33 @@ fn plover_scale_matches_the_ontology() {
 #[test]
 fn bundled_lexicon_is_clean_and_covers_every_cameo_code() {
     let (lex, problems) = LexiconBuilder::bundled().build();
-    assert!(problems.is_empty(), "{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let written: HashSet<&str> = lex.events.patterns.iter().map(|p| p.id.as_str()).collect();
     assert!(written.len() >= 3000, "only {} patterns", written.len());
-    let covered: HashSet<&str> = lex.events.patterns.iter().map(|p| p.cameo.as_str()).collect();
+    let covered: HashSet<&str> = lex
+        .events
+        .patterns
+        .iter()
+        .map(|p| p.cameo.as_str())
+        .collect();
     let missing: Vec<&str> = lex
         .codes
         .iter()
         .map(|c| c.cameo.as_str())
         .filter(|c| c.len() >= 3 && c.chars().all(|ch| ch.is_ascii_digit()) && !covered.contains(c))
         .collect();
-    assert!(missing.is_empty(), "CAMEO codes without a pattern: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "CAMEO codes without a pattern: {missing:?}"
+    );
     assert!(lex.actors.phrase_count() > 3000);
 }
 
@@ -70,7 +108,10 @@ fn bundled_lexicon_is_clean_and_covers_every_cameo_code() {
 fn broken_lines_are_reported_with_file_and_line() {
     let mut b = LexiconBuilder::bundled();
     b.add_file("mine/events/x.txt", "x-1 | 190 | v | attack\nx-2 | 9999 | v | strike\nx-3 | 190 | q | hit\nx-4 | 190 | v | + hit\nx-1 | 190 | v | bomb\nbroken line\n".into());
-    b.add_file("mine/people.txt", "ARM GOV | Somebody | 2020-13-01 | - | pm | -\narm | X | - | - | - | -\n".into());
+    b.add_file(
+        "mine/people.txt",
+        "ARM GOV | Somebody | 2020-13-01 | - | pm | -\narm | X | - | - | - | -\n".into(),
+    );
     let (_, problems) = b.build();
     let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     let expect = [
@@ -83,6 +124,9 @@ fn broken_lines_are_reported_with_file_and_line() {
         "mine/people.txt:2: code \"arm\"",
     ];
     for e in expect {
-        assert!(lines.iter().any(|l| l.starts_with(e)), "missing {e:?} in {lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(e)),
+            "missing {e:?} in {lines:#?}"
+        );
     }
 }

@@ -102,35 +102,75 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
         let w = norm(i);
         let prev = if i > 0 { norm(i - 1) } else { "" };
         let push = |out: &mut Vec<DateMention>, date: NaiveDate, precision, start, end| {
-            out.push(DateMention { date, precision, start, end, weekday: false });
+            out.push(DateMention {
+                date,
+                precision,
+                start,
+                end,
+                weekday: false,
+            });
         };
         if let Some(wd) = weekday(w) {
-            let back = (published.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
+            let back = (published.weekday().num_days_from_monday() as i64
+                - wd.num_days_from_monday() as i64)
+                .rem_euclid(7);
             let (date, start) = match prev {
-                "next" | "coming" => (published + Duration::days(if back == 0 { 7 } else { 7 - back }), i - 1),
+                "next" | "coming" => (
+                    published + Duration::days(if back == 0 { 7 } else { 7 - back }),
+                    i - 1,
+                ),
                 "last" if back == 0 => (published - Duration::days(7), i - 1),
                 "last" | "this" | "on" | "since" => (published - Duration::days(back), i - 1),
                 _ => (published - Duration::days(back), i),
             };
-            out.push(DateMention { date, precision: Precision::Day, start, end: i + 1, weekday: !matches!(prev, "next" | "coming" | "last") });
+            out.push(DateMention {
+                date,
+                precision: Precision::Day,
+                start,
+                end: i + 1,
+                weekday: !matches!(prev, "next" | "coming" | "last"),
+            });
             i += 1;
             continue;
         }
         match w {
             "today" | "tonight" => push(&mut out, published, Precision::Day, i, i + 1),
-            "yesterday" => push(&mut out, published - Duration::days(1), Precision::Day, i, i + 1),
-            "tomorrow" => push(&mut out, published + Duration::days(1), Precision::Day, i, i + 1),
-            "week" | "month" | "year" if matches!(prev, "last" | "past" | "this" | "next") && i > 0 => {
+            "yesterday" => push(
+                &mut out,
+                published - Duration::days(1),
+                Precision::Day,
+                i,
+                i + 1,
+            ),
+            "tomorrow" => push(
+                &mut out,
+                published + Duration::days(1),
+                Precision::Day,
+                i,
+                i + 1,
+            ),
+            "week" | "month" | "year"
+                if matches!(prev, "last" | "past" | "this" | "next") && i > 0 =>
+            {
                 let (date, p) = match (prev, w) {
                     ("this", "week") => (published, Precision::Week),
                     ("this", "month") => (shift_months(published, 0), Precision::Month),
-                    ("this", "year") => (NaiveDate::from_ymd_opt(published.year(), 1, 1).unwrap_or(published), Precision::Year),
+                    ("this", "year") => (
+                        NaiveDate::from_ymd_opt(published.year(), 1, 1).unwrap_or(published),
+                        Precision::Year,
+                    ),
                     ("next", "week") => (published + Duration::days(7), Precision::Week),
                     ("next", "month") => (shift_months(published, -1), Precision::Month),
-                    ("next", "year") => (NaiveDate::from_ymd_opt(published.year() + 1, 1, 1).unwrap_or(published), Precision::Year),
+                    ("next", "year") => (
+                        NaiveDate::from_ymd_opt(published.year() + 1, 1, 1).unwrap_or(published),
+                        Precision::Year,
+                    ),
                     (_, "week") => (published - Duration::days(7), Precision::Week),
                     (_, "month") => (shift_months(published, 1), Precision::Month),
-                    _ => (NaiveDate::from_ymd_opt(published.year() - 1, 1, 1).unwrap_or(published), Precision::Year),
+                    _ => (
+                        NaiveDate::from_ymd_opt(published.year() - 1, 1, 1).unwrap_or(published),
+                        Precision::Year,
+                    ),
                 };
                 push(&mut out, date, p, i - 1, i + 1);
             }
@@ -148,7 +188,8 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
                         "day" => Some((published - Duration::days(n), Precision::Day)),
                         "week" => Some((published - Duration::days(7 * n), Precision::Week)),
                         "month" => Some((shift_months(published, n as i32), Precision::Month)),
-                        "year" => NaiveDate::from_ymd_opt(published.year() - n as i32, 1, 1).map(|d| (d, Precision::Year)),
+                        "year" => NaiveDate::from_ymd_opt(published.year() - n as i32, 1, 1)
+                            .map(|d| (d, Precision::Year)),
                         _ => None,
                     };
                     if let Some((d, p)) = r {
@@ -160,7 +201,11 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
                 if let Some(m) = month(w).filter(|_| tokens[i].capitalized) {
                     // "September 19[, 2023]" / "19 September [2023]" / "in September [2023]"
                     let day_after = tokens.get(i + 1).and_then(|t| number(t, 1, 31));
-                    let day_before = if i > 0 { number(&tokens[i - 1], 1, 31) } else { None };
+                    let day_before = if i > 0 {
+                        number(&tokens[i - 1], 1, 31)
+                    } else {
+                        None
+                    };
                     let mut end = i + 1;
                     let mut start = i;
                     let day = if let Some(d) = day_after {
@@ -186,20 +231,28 @@ pub fn find_dates(tokens: &[Token], published: NaiveDate) -> Vec<DateMention> {
                     }
                     let y = year.map_or_else(
                         || {
-                            let later = m > published.month() || (m == published.month() && day.is_some_and(|d| d as u32 > published.day()));
+                            let later = m > published.month()
+                                || (m == published.month()
+                                    && day.is_some_and(|d| d as u32 > published.day()));
                             published.year() - i32::from(later)
                         },
                         |y| y as i32,
                     );
                     let date = NaiveDate::from_ymd_opt(y, m, day.unwrap_or(1) as u32);
                     if let Some(date) = date {
-                        let p = if day.is_some() { Precision::Day } else { Precision::Month };
+                        let p = if day.is_some() {
+                            Precision::Day
+                        } else {
+                            Precision::Month
+                        };
                         push(&mut out, date, p, start, end);
                         i = end;
                         continue;
                     }
                 } else if let Some(y) = number(&tokens[i], 1900, 2100) {
-                    if matches!(prev, "in" | "of" | "until" | "during") && y <= published.year() as i64 + 5 {
+                    if matches!(prev, "in" | "of" | "until" | "during")
+                        && y <= published.year() as i64 + 5
+                    {
                         if let Some(d) = NaiveDate::from_ymd_opt(y as i32, 1, 1) {
                             push(&mut out, d, Precision::Year, i - 1, i + 1);
                         }
@@ -225,17 +278,50 @@ mod tests {
 
     #[test]
     fn relative_expressions() {
-        assert_eq!(first("on Wednesday", "2023-09-20"), ("2023-09-20".into(), Precision::Day));
-        assert_eq!(first("on Tuesday", "2023-09-20T10:00:00Z"), ("2023-09-19".into(), Precision::Day));
-        assert_eq!(first("on Thursday", "2023-09-20"), ("2023-09-14".into(), Precision::Day));
-        assert_eq!(first("next Thursday", "2023-09-20"), ("2023-09-21".into(), Precision::Day));
-        assert_eq!(first("yesterday", "2023-09-20"), ("2023-09-19".into(), Precision::Day));
-        assert_eq!(first("last month", "2023-01-10"), ("2022-12-01".into(), Precision::Month));
-        assert_eq!(first("in 2020", "2023-09-20"), ("2020-01-01".into(), Precision::Year));
-        assert_eq!(first("on September 19", "2023-09-20"), ("2023-09-19".into(), Precision::Day));
-        assert_eq!(first("on 19 Sept. 2021", "2023-09-20"), ("2021-09-19".into(), Precision::Day));
-        assert_eq!(first("in December", "2023-09-20"), ("2022-12-01".into(), Precision::Month));
-        assert_eq!(first("three days ago", "2023-09-20"), ("2023-09-17".into(), Precision::Day));
+        assert_eq!(
+            first("on Wednesday", "2023-09-20"),
+            ("2023-09-20".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("on Tuesday", "2023-09-20T10:00:00Z"),
+            ("2023-09-19".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("on Thursday", "2023-09-20"),
+            ("2023-09-14".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("next Thursday", "2023-09-20"),
+            ("2023-09-21".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("yesterday", "2023-09-20"),
+            ("2023-09-19".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("last month", "2023-01-10"),
+            ("2022-12-01".into(), Precision::Month)
+        );
+        assert_eq!(
+            first("in 2020", "2023-09-20"),
+            ("2020-01-01".into(), Precision::Year)
+        );
+        assert_eq!(
+            first("on September 19", "2023-09-20"),
+            ("2023-09-19".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("on 19 Sept. 2021", "2023-09-20"),
+            ("2021-09-19".into(), Precision::Day)
+        );
+        assert_eq!(
+            first("in December", "2023-09-20"),
+            ("2022-12-01".into(), Precision::Month)
+        );
+        assert_eq!(
+            first("three days ago", "2023-09-20"),
+            ("2023-09-17".into(), Precision::Day)
+        );
     }
 
     #[test]

@@ -129,7 +129,13 @@ pub struct Gazetteer {
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Gazetteer({} places, {} regions, {} names)", self.places.len(), self.regions.len(), self.index.len())
+        write!(
+            f,
+            "Gazetteer({} places, {} regions, {} names)",
+            self.places.len(),
+            self.regions.len(),
+            self.index.len()
+        )
     }
 }
 
@@ -146,7 +152,10 @@ fn intern(codes: &mut HashMap<String, Code>, s: &str) -> Code {
 pub fn name_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut push_words = |n: &str| {
-        for w in n.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()) {
+        for w in n
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+        {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -162,41 +171,153 @@ pub fn name_key(s: &str) -> String {
 }
 
 /// Words that put a place name right after them.
-const CUES: &[&str] = &["in", "near", "outside", "at", "into", "from", "across", "around", "to", "toward", "towards", "of", "inside", "between", "through", "town", "city", "village", "province", "region", "district", "capital"];
+const CUES: &[&str] = &[
+    "in", "near", "outside", "at", "into", "from", "across", "around", "to", "toward", "towards",
+    "of", "inside", "between", "through", "town", "city", "village", "province", "region",
+    "district", "capital",
+];
 /// Words after a name that say an administrative unit is meant.
-const UNIT_WORDS: &[&str] = &["region", "oblast", "province", "governorate", "state", "district", "county", "prefecture", "department", "regions", "provinces"];
+const UNIT_WORDS: &[&str] = &[
+    "region",
+    "oblast",
+    "province",
+    "governorate",
+    "state",
+    "district",
+    "county",
+    "prefecture",
+    "department",
+    "regions",
+    "provinces",
+];
 /// Whether a word is in [`NEVER`] (a set built once; the check runs for every capitalised word).
 fn is_never(w: &str) -> bool {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| NEVER.iter().copied().collect()).contains(w)
+    SET.get_or_init(|| NEVER.iter().copied().collect())
+        .contains(w)
 }
 
 /// Capitalised words that are never places in news text.
 const NEVER: &[&str] = &[
-    "president", "minister", "general", "king", "queen", "prime", "secretary", "ambassador", "officials", "police", "army",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
-    "may", "june", "july", "august", "september", "october", "november", "december", "god", "allah", "mr", "mrs", "ms", "dr",
-    "reuters", "ap", "afp", "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "but", "and",
-    "xinhua", "irna", "tass", "ria", "interfax", "anadolu", "ahram", "christmas", "easter", "ramadan", "christian", "christians",
-    "muslim", "muslims", "jewish", "catholic", "university", "north", "south", "east", "west", "central", "pope", "no", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "white", "house", "senate", "congress",
-    "republic", "kingdom", "federation", "union",
+    "president",
+    "minister",
+    "general",
+    "king",
+    "queen",
+    "prime",
+    "secretary",
+    "ambassador",
+    "officials",
+    "police",
+    "army",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "god",
+    "allah",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "reuters",
+    "ap",
+    "afp",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "but",
+    "and",
+    "xinhua",
+    "irna",
+    "tass",
+    "ria",
+    "interfax",
+    "anadolu",
+    "ahram",
+    "christmas",
+    "easter",
+    "ramadan",
+    "christian",
+    "christians",
+    "muslim",
+    "muslims",
+    "jewish",
+    "catholic",
+    "university",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "pope",
+    "no",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "white",
+    "house",
+    "senate",
+    "congress",
+    "republic",
+    "kingdom",
+    "federation",
+    "union",
 ];
 
 impl Gazetteer {
     /// The bundled gazetteer, loaded once per process (about 0.3 s, ≈ 150 MB).
     pub fn bundled() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
-        G.get_or_init(|| Gazetteer::parse(PLACES, REGIONS).expect("the bundled gazetteer is valid (a test guards it)"))
+        G.get_or_init(|| {
+            Gazetteer::parse(PLACES, REGIONS)
+                .expect("the bundled gazetteer is valid (a test guards it)")
+        })
     }
 
     /// Parses a gzip-compressed places table and a regions file; returns a located error line.
     pub fn parse(places_gz: &[u8], regions: &str) -> Result<Gazetteer, String> {
         let mut text = String::new();
-        flate2::read::GzDecoder::new(places_gz).read_to_string(&mut text).map_err(|e| format!("places.tsv.gz: {e}"))?;
+        flate2::read::GzDecoder::new(places_gz)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("places.tsv.gz: {e}"))?;
         let mut places = Vec::with_capacity(260_000);
         let mut primary = Vec::with_capacity(260_000);
-        let mut index: FxHashMap<Box<str>, Vec<Target>> = FxHashMap::with_capacity_and_hasher(700_000, Default::default());
+        let mut index: FxHashMap<Box<str>, Vec<Target>> =
+            FxHashMap::with_capacity_and_hasher(700_000, Default::default());
         let mut units = HashMap::new();
         let mut codes: HashMap<String, Code> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
@@ -205,9 +326,16 @@ impl Gazetteer {
             }
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() != 15 {
-                return Err(format!("places.tsv.gz:{}: expected 15 tab-separated fields, found {}", n + 1, f.len()));
+                return Err(format!(
+                    "places.tsv.gz:{}: expected 15 tab-separated fields, found {}",
+                    n + 1,
+                    f.len()
+                ));
             }
-            let num = |s: &str| s.parse::<f64>().map_err(|_| format!("places.tsv.gz:{}: {s:?} is not a number", n + 1));
+            let num = |s: &str| {
+                s.parse::<f64>()
+                    .map_err(|_| format!("places.tsv.gz:{}: {s:?} is not a number", n + 1))
+            };
             let i = places.len() as u32;
             let place = Place {
                 geonameid: num(f[0])? as u64,
@@ -232,7 +360,10 @@ impl Gazetteer {
                     units.insert(format!("{}.{}", place.cc2, place.admin1).into(), i);
                 }
                 "ADM2" => {
-                    units.insert(format!("{}.{}.{}", place.cc2, place.admin1, place.admin2).into(), i);
+                    units.insert(
+                        format!("{}.{}.{}", place.cc2, place.admin1, place.admin2).into(),
+                        i,
+                    );
                 }
                 _ => {}
             }
@@ -254,31 +385,58 @@ impl Gazetteer {
             let f: Vec<&str> = line.split('|').map(str::trim).collect();
             let bad = |why: &str| format!("regions.txt:{}: {why}", n + 1);
             if f.len() != 7 {
-                return Err(bad(&format!("expected 7 fields separated by '|', found {}", f.len())));
+                return Err(bad(&format!(
+                    "expected 7 fields separated by '|', found {}",
+                    f.len()
+                )));
             }
             let (Ok(lat), Ok(lon)) = (f[4].parse::<f32>(), f[5].parse::<f32>()) else {
                 return Err(bad("lat/lon are not numbers"));
             };
-            let names: Vec<&str> = f[1].split(';').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let names: Vec<&str> = f[1]
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
             let i = regs.len() as u32;
             for name in &names {
-                index.entry(name_key(name).into_boxed_str()).or_default().insert(0, Target::Region(i));
+                index
+                    .entry(name_key(name).into_boxed_str())
+                    .or_default()
+                    .insert(0, Target::Region(i));
             }
             regs.push(Region {
                 id: f[0].to_string(),
                 name: names.first().copied().unwrap_or(f[0]).to_string(),
-                countries: f[2].split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").map(String::from).collect(),
+                countries: f[2]
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty() && *s != "-")
+                    .map(String::from)
+                    .collect(),
                 lat,
                 lon,
             });
         }
         let mut demonyms = HashMap::new();
-        let by_cc3: HashMap<&str, u32> = places.iter().enumerate().filter(|(_, p)| &*p.feature_code == "PCLI").map(|(i, p)| (&*p.cc3, i as u32)).collect();
-        for line in COUNTRIES.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let by_cc3: HashMap<&str, u32> = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| &*p.feature_code == "PCLI")
+            .map(|(i, p)| (&*p.cc3, i as u32))
+            .collect();
+        for line in COUNTRIES
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+        {
             let f: Vec<&str> = line.split(" | ").collect();
             if let (Some(code), Some(dem)) = (f.first(), f.get(2)) {
                 if let Some(&row) = by_cc3.get(code.trim()) {
-                    for d in dem.split(';').map(str::trim).filter(|d| !d.is_empty() && *d != "-") {
+                    for d in dem
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|d| !d.is_empty() && *d != "-")
+                    {
                         demonyms.insert(name_key(d), row);
                     }
                 }
@@ -319,7 +477,16 @@ impl Gazetteer {
                 at += sp + 1;
             }
         }
-        Ok(Gazetteer { places, regions: regs, index, units, primary, grid: OnceLock::new(), demonyms, prefixes })
+        Ok(Gazetteer {
+            places,
+            regions: regs,
+            index,
+            units,
+            primary,
+            grid: OnceLock::new(),
+            demonyms,
+            prefixes,
+        })
     }
 
     /// The country row of an alpha-2 code.
@@ -334,7 +501,11 @@ impl Gazetteer {
 
     /// Index of the country row of an alpha-3 code (countries come first in the table).
     pub fn country3_index(&self, cc3: &str) -> Option<u32> {
-        self.places.iter().take(300).position(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3).map(|i| i as u32)
+        self.places
+            .iter()
+            .take(300)
+            .position(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3)
+            .map(|i| i as u32)
     }
 
     /// Index of the ADM1 row containing a place.
@@ -342,7 +513,9 @@ impl Gazetteer {
         if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
             return None;
         }
-        self.units.get(format!("{}.{}", p.cc2, p.admin1).as_str()).copied()
+        self.units
+            .get(format!("{}.{}", p.cc2, p.admin1).as_str())
+            .copied()
     }
 
     /// The ADM1 row containing a place.
@@ -350,7 +523,9 @@ impl Gazetteer {
         if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
             return None;
         }
-        self.units.get(format!("{}.{}", p.cc2, p.admin1).as_str()).map(|&i| &self.places[i as usize])
+        self.units
+            .get(format!("{}.{}", p.cc2, p.admin1).as_str())
+            .map(|&i| &self.places[i as usize])
     }
 
     /// The ADM2 row containing a place.
@@ -358,19 +533,26 @@ impl Gazetteer {
         if p.admin2.is_empty() || &*p.feature_code == "ADM2" {
             return None;
         }
-        self.units.get(format!("{}.{}.{}", p.cc2, p.admin1, p.admin2).as_str()).map(|&i| &self.places[i as usize])
+        self.units
+            .get(format!("{}.{}.{}", p.cc2, p.admin1, p.admin2).as_str())
+            .map(|&i| &self.places[i as usize])
     }
 
     /// Candidates for an exact name (any spelling the gazetteer knows).
     pub fn lookup(&self, name: &str) -> &[Target] {
-        self.index.get(name_key(name).as_str()).map_or(&[], |v| v.as_slice())
+        self.index
+            .get(name_key(name).as_str())
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// Alpha-3 country of a target.
     pub fn country_of(&self, t: Target) -> &str {
         match t {
             Target::Place(i) => &self.places[i as usize].cc3,
-            Target::Region(i) => self.regions[i as usize].countries.first().map_or("", String::as_str),
+            Target::Region(i) => self.regions[i as usize]
+                .countries
+                .first()
+                .map_or("", String::as_str),
         }
     }
 
@@ -404,7 +586,14 @@ impl Gazetteer {
                     k += 1;
                     continue;
                 }
-                if tk.kind == TokenKind::Punct && tk.norm != "." || (words > 0 && !tk.capitalized && !matches!(tk.norm.as_str(), "of" | "de" | "al" | "el" | "the" | "d'" | "'s")) {
+                if tk.kind == TokenKind::Punct && tk.norm != "."
+                    || (words > 0
+                        && !tk.capitalized
+                        && !matches!(
+                            tk.norm.as_str(),
+                            "of" | "de" | "al" | "el" | "the" | "d'" | "'s"
+                        ))
+                {
                     break;
                 }
                 if !key.is_empty() && tk.norm != "." {
@@ -415,7 +604,9 @@ impl Gazetteer {
                 k += 1;
                 if let Some(c) = self.index.get(key.as_str()) {
                     // "Frankfort, Ky.": a name may end in its abbreviation's period.
-                    if tokens[k - 1].capitalized || (tk.norm == "." && k >= 2 && tokens[k - 2].capitalized) {
+                    if tokens[k - 1].capitalized
+                        || (tk.norm == "." && k >= 2 && tokens[k - 2].capitalized)
+                    {
                         best = Some((k, c));
                     }
                 }
@@ -428,9 +619,14 @@ impl Gazetteer {
                 continue;
             };
             let cued = i > 0 && CUES.contains(&tokens[i - 1].norm.as_str())
-                || (i > 1 && tokens[i - 1].norm == "the" && CUES.contains(&tokens[i - 2].norm.as_str()));
+                || (i > 1
+                    && tokens[i - 1].norm == "the"
+                    && CUES.contains(&tokens[i - 2].norm.as_str()));
             let single = end - i == 1;
-            let common_word = single && (lemmatizer.is_word(&t.norm) || t.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2) && !t.all_caps;
+            let common_word = single
+                && (lemmatizer.is_word(&t.norm)
+                    || t.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2)
+                && !t.all_caps;
             let sentence_start = i == 0 || tokens[i - 1].norm == "\"";
             let country_or_region = cands.iter().any(|c| match *c {
                 Target::Region(_) => true,
@@ -438,24 +634,48 @@ impl Gazetteer {
             });
             let major = country_or_region || cands.iter().any(|c| matches!(*c, Target::Place(p) if matches!(&*self.places[p as usize].feature_code, "ADM1" | "PPLC")));
             let prominent = country_or_region
-                || cands.iter().any(|c| matches!(*c, Target::Place(p) if {
-                    let p = &self.places[p as usize];
-                    matches!(&*p.feature_code, "ADM1" | "PPLC") || p.population >= 100_000
-                }));
+                || cands.iter().any(|c| {
+                    matches!(*c, Target::Place(p) if {
+                        let p = &self.places[p as usize];
+                        matches!(&*p.feature_code, "ADM1" | "PPLC") || p.population >= 100_000
+                    })
+                });
             // An ordinary word ("Mobile", "March") is a place only after a cue or as a country;
             // a sentence's first word only after a cue or when it is prominent; a name inside a
             // longer proper name ("Washington Post", "George Washington") only after a cue.
             let next_is_name = tokens.get(end).is_some_and(|n| {
-                n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()) && !self.index.contains_key(n.norm.as_str())
+                n.capitalized
+                    && n.kind == TokenKind::Word
+                    && !UNIT_WORDS.contains(&n.norm.as_str())
+                    && !self.index.contains_key(n.norm.as_str())
             });
-            let in_longer_name = tokens.get(end).is_some_and(|n| n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str()))
-                || (i > 0 && !sentence_start && tokens[i - 1].capitalized && tokens[i - 1].kind == TokenKind::Word && !is_never(&tokens[i - 1].norm));
-            if (common_word && !cued && !country_or_region) || (sentence_start && !cued && !prominent) || (in_longer_name && !cued && !prominent) || (next_is_name && !cued && !major) {
+            let in_longer_name = tokens.get(end).is_some_and(|n| {
+                n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str())
+            }) || (i > 0
+                && !sentence_start
+                && tokens[i - 1].capitalized
+                && tokens[i - 1].kind == TokenKind::Word
+                && !is_never(&tokens[i - 1].norm));
+            if (common_word && !cued && !country_or_region)
+                || (sentence_start && !cued && !prominent)
+                || (in_longer_name && !cued && !prominent)
+                || (next_is_name && !cued && !major)
+            {
                 i = end;
                 continue;
             }
-            let unit = tokens.get(end).is_some_and(|t| UNIT_WORDS.contains(&t.norm.as_str()));
-            out.push(GeoMention { start: i, end, target: cands[0], score: 0.0, cued, unit, candidates: cands.clone() });
+            let unit = tokens
+                .get(end)
+                .is_some_and(|t| UNIT_WORDS.contains(&t.norm.as_str()));
+            out.push(GeoMention {
+                start: i,
+                end,
+                target: cands[0],
+                score: 0.0,
+                cued,
+                unit,
+                candidates: cands.clone(),
+            });
             i = end;
         }
         out
@@ -463,7 +683,12 @@ impl Gazetteer {
 
     /// Ranks every mention's candidates with the story's context; `context_countries` are
     /// alpha-3 codes known from elsewhere (the actors' countries).
-    pub fn resolve(&self, mentions: &mut [GeoMention], tokens_of: impl Fn(&GeoMention) -> String, context_countries: &[String]) {
+    pub fn resolve(
+        &self,
+        mentions: &mut [GeoMention],
+        tokens_of: impl Fn(&GeoMention) -> String,
+        context_countries: &[String],
+    ) {
         // Pass 1: countries and regions named in the story, and unambiguous places.
         let mut countries: FxHashMap<String, f32> = FxHashMap::default();
         for c in context_countries {
@@ -472,9 +697,13 @@ impl Gazetteer {
         for m in mentions.iter() {
             let named_country = m.candidates.iter().find(|c| matches!(c, Target::Place(p) if &*self.places[*p as usize].feature_code == "PCLI"));
             if let Some(c) = named_country {
-                *countries.entry(self.country_of(*c).to_string()).or_default() += 1.0;
+                *countries
+                    .entry(self.country_of(*c).to_string())
+                    .or_default() += 1.0;
             } else if m.candidates.len() == 1 {
-                *countries.entry(self.country_of(m.candidates[0]).to_string()).or_default() += 0.5;
+                *countries
+                    .entry(self.country_of(m.candidates[0]).to_string())
+                    .or_default() += 0.5;
             }
         }
         // Pass 2: score candidates; in the second round, provinces that other place names of the
@@ -507,9 +736,18 @@ impl Gazetteer {
                     if round == 1 {
                         if let Target::Place(i) = c {
                             let p = &self.places[i as usize];
-                            let others = admin1_votes.get(&(&*p.cc2, &*p.admin1)).map_or(0, |v| v.iter().filter(|&&j| surfaces[j] != *surface).count());
+                            let others = admin1_votes.get(&(&*p.cc2, &*p.admin1)).map_or(0, |v| {
+                                v.iter().filter(|&&j| surfaces[j] != *surface).count()
+                            });
                             s += 5.0 * (others.min(3) as f32);
-                            let mut possible: Vec<&str> = admin1_any.get(&(&*p.cc2, &*p.admin1)).map_or(Vec::new(), |v| v.iter().map(|&j| surfaces[j].as_str()).filter(|x| *x != surface).collect());
+                            let mut possible: Vec<&str> = admin1_any
+                                .get(&(&*p.cc2, &*p.admin1))
+                                .map_or(Vec::new(), |v| {
+                                    v.iter()
+                                        .map(|&j| surfaces[j].as_str())
+                                        .filter(|x| *x != surface)
+                                        .collect()
+                                });
                             possible.sort_unstable();
                             possible.dedup();
                             s += 2.0 * (possible.len().min(3) as f32);
@@ -534,10 +772,19 @@ impl Gazetteer {
         }
     }
 
-    fn score(&self, c: Target, surface: &str, unit: bool, countries: &FxHashMap<String, f32>) -> f32 {
+    fn score(
+        &self,
+        c: Target,
+        surface: &str,
+        unit: bool,
+        countries: &FxHashMap<String, f32>,
+    ) -> f32 {
         let p = match c {
             Target::Region(r) => {
-                let in_story = self.regions[r as usize].countries.iter().any(|cc| countries.contains_key(cc));
+                let in_story = self.regions[r as usize]
+                    .countries
+                    .iter()
+                    .any(|cc| countries.contains_key(cc));
                 return 40.0 + if in_story { 10.0 } else { 0.0 };
             }
             Target::Place(i) => &self.places[i as usize],
@@ -585,7 +832,12 @@ pub struct Found {
 
 impl Gazetteer {
     /// Finds and resolves every place name of an article, ranking with the whole story as context.
-    pub fn geoparse(&self, text: &str, sentences: &[eventwire_text::Sentence], context_countries: &[String]) -> Vec<Found> {
+    pub fn geoparse(
+        &self,
+        text: &str,
+        sentences: &[eventwire_text::Sentence],
+        context_countries: &[String],
+    ) -> Vec<Found> {
         // Surnames: the last word of a capitalised name that is not a place ("John Steele" makes a
         // later bare "Steele" a person).
         let mut surnames: FxHashSet<&str> = FxHashSet::default();
@@ -607,7 +859,10 @@ impl Gazetteer {
                         whole.push_str(&x.norm);
                     }
                     let last = t[j - 1].norm.as_str();
-                    if !self.index.contains_key(whole.as_str()) && !self.index.contains_key(t[i].norm.as_str()) && !self.prominent(last) {
+                    if !self.index.contains_key(whole.as_str())
+                        && !self.index.contains_key(t[i].norm.as_str())
+                        && !self.prominent(last)
+                    {
                         surnames.insert(last);
                     }
                 }
@@ -622,13 +877,33 @@ impl Gazetteer {
                     continue;
                 }
                 let (start, end) = (s.tokens[m.start].start, s.tokens[m.end - 1].end);
-                found.push(Found { sentence: k, start, end, mention: m });
+                found.push(Found {
+                    sentence: k,
+                    start,
+                    end,
+                    mention: m,
+                });
             }
         }
-        let surfaces: Vec<String> = found.iter().map(|f| text[f.start..f.end].to_string()).collect();
+        let surfaces: Vec<String> = found
+            .iter()
+            .map(|f| text[f.start..f.end].to_string())
+            .collect();
         // Ranked together, the mentions carry their list position in place of token offsets.
-        let mut mentions: Vec<GeoMention> = found.iter().enumerate().map(|(i, f)| GeoMention { start: i, end: i + 1, ..f.mention.clone() }).collect();
-        self.resolve(&mut mentions, |m| surfaces[m.start].clone(), context_countries);
+        let mut mentions: Vec<GeoMention> = found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| GeoMention {
+                start: i,
+                end: i + 1,
+                ..f.mention.clone()
+            })
+            .collect();
+        self.resolve(
+            &mut mentions,
+            |m| surfaces[m.start].clone(),
+            context_countries,
+        );
         for (f, m) in found.iter_mut().zip(mentions) {
             f.mention.target = m.target;
             f.mention.score = m.score;
@@ -638,24 +913,43 @@ impl Gazetteer {
 
     /// Resolves names whose spans are already known (gold spans): one mention per name, ranked
     /// together; `None` where the gazetteer has no such name.
-    pub fn resolve_names(&self, names: &[String], context_countries: &[String]) -> Vec<Option<Target>> {
+    pub fn resolve_names(
+        &self,
+        names: &[String],
+        context_countries: &[String],
+    ) -> Vec<Option<Target>> {
         let mut mentions = Vec::new();
         let mut slots = Vec::new();
         for (i, n) in names.iter().enumerate() {
             let key = name_key(n);
             let key = key.strip_prefix("the ").unwrap_or(&key);
             // A given span may be a demonym ("Turkish" in TR-News): it stands for the country.
-            let cands = self.index.get(key).cloned().or_else(|| self.demonyms.get(key).map(|&row| vec![Target::Place(row)]));
+            let cands = self
+                .index
+                .get(key)
+                .cloned()
+                .or_else(|| self.demonyms.get(key).map(|&row| vec![Target::Place(row)]));
             match cands {
                 Some(c) => {
                     slots.push(Some(mentions.len()));
-                    mentions.push(GeoMention { start: i, end: i + 1, target: c[0], score: 0.0, cued: false, unit: false, candidates: c });
+                    mentions.push(GeoMention {
+                        start: i,
+                        end: i + 1,
+                        target: c[0],
+                        score: 0.0,
+                        cued: false,
+                        unit: false,
+                        candidates: c,
+                    });
                 }
                 None => slots.push(None),
             }
         }
         self.resolve(&mut mentions, |m| names[m.start].clone(), context_countries);
-        slots.into_iter().map(|s| s.map(|k| mentions[k].target)).collect()
+        slots
+            .into_iter()
+            .map(|s| s.map(|k| mentions[k].target))
+            .collect()
     }
 
     /// A name that denotes a country, province, capital or city of 100,000 or more.
@@ -677,7 +971,9 @@ impl Gazetteer {
             let mut g: HashMap<(i16, i16), Vec<u32>> = HashMap::new();
             for (i, p) in self.places.iter().enumerate() {
                 if &*p.feature_class == "P" {
-                    g.entry((p.lat.floor() as i16, p.lon.floor() as i16)).or_default().push(i as u32);
+                    g.entry((p.lat.floor() as i16, p.lon.floor() as i16))
+                        .or_default()
+                        .push(i as u32);
                 }
             }
             g
@@ -686,7 +982,10 @@ impl Gazetteer {
         let mut best: Option<(f64, u32)> = None;
         for dy in -1..=1 {
             for dx in -1..=1 {
-                for &i in grid.get(&(cy + dy, cx + dx)).map_or(&[][..], |v| v.as_slice()) {
+                for &i in grid
+                    .get(&(cy + dy, cx + dx))
+                    .map_or(&[][..], |v| v.as_slice())
+                {
                     let p = &self.places[i as usize];
                     let d = distance_km((lat, lon), (p.lat, p.lon));
                     if best.is_none_or(|(bd, _)| d < bd) {
@@ -706,11 +1005,15 @@ impl Gazetteer {
         }
         let Target::Place(i) = t else { return false };
         let unit = &self.places[i as usize];
-        let Some(near) = self.nearest(lat, lon) else { return false };
+        let Some(near) = self.nearest(lat, lon) else {
+            return false;
+        };
         match &*unit.feature_code {
             "PCLI" => near.cc2 == unit.cc2,
             "ADM1" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1,
-            "ADM2" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1 && near.admin2 == unit.admin2,
+            "ADM2" => {
+                near.cc2 == unit.cc2 && near.admin1 == unit.admin1 && near.admin2 == unit.admin2
+            }
             _ => false,
         }
     }
@@ -731,8 +1034,14 @@ impl Gazetteer {
 
 /// Great-circle distance in kilometres.
 pub fn distance_km(a: (f32, f32), b: (f32, f32)) -> f64 {
-    let (la1, lo1, la2, lo2) = (f64::from(a.0).to_radians(), f64::from(a.1).to_radians(), f64::from(b.0).to_radians(), f64::from(b.1).to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        f64::from(a.0).to_radians(),
+        f64::from(a.1).to_radians(),
+        f64::from(b.0).to_radians(),
+        f64::from(b.1).to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
@@ -778,7 +1087,11 @@ mod tests {
     #[test]
     fn regions_beat_places_and_words_are_not_places() {
         let got = resolve("Azerbaijan halted operations in the Nagorno-Karabakh region in March.");
-        assert!(got.iter().any(|(t, x)| t == "Nagorno-Karabakh" && matches!(x, Target::Region(_))), "{got:?}");
+        assert!(
+            got.iter()
+                .any(|(t, x)| t == "Nagorno-Karabakh" && matches!(x, Target::Region(_))),
+            "{got:?}"
+        );
         assert!(!got.iter().any(|(t, _)| t == "March"), "{got:?}");
         let got = resolve("Police said the Mobile phone was found.");
         assert!(got.is_empty(), "{got:?}");

@@ -33,7 +33,9 @@ pub struct PloverJsonl<W: Write> {
 impl<W: Write> PloverJsonl<W> {
     /// Writes to `out`.
     pub fn new(out: W) -> Self {
-        PloverJsonl { out: io::BufWriter::new(out) }
+        PloverJsonl {
+            out: io::BufWriter::new(out),
+        }
     }
 }
 
@@ -60,7 +62,9 @@ pub struct CameoTsv<W: Write> {
 impl<W: Write> CameoTsv<W> {
     /// Writes to `out`.
     pub fn new(out: W) -> Self {
-        CameoTsv { out: io::BufWriter::new(out) }
+        CameoTsv {
+            out: io::BufWriter::new(out),
+        }
     }
 }
 
@@ -69,7 +73,10 @@ fn clean(s: &str) -> String {
 }
 
 fn texts(v: &[Entity]) -> String {
-    v.iter().map(|e| clean(&e.entity_text)).collect::<Vec<_>>().join("; ")
+    v.iter()
+        .map(|e| clean(&e.entity_text))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl<W: Write> Sink for CameoTsv<W> {

@@ -18,16 +18,51 @@ pub enum LineKind {
 }
 
 const LINK_PREFIXES: &[&str] = &[
-    "also read", "read more", "read also", "related", "see also", "watch", "listen", "click here",
-    "sign up", "subscribe", "follow us", "more:", "recommended", "trending", "must read", "you may also like",
-    "also see", "read:", "related coverage", "related stories", "more from",
+    "also read",
+    "read more",
+    "read also",
+    "related",
+    "see also",
+    "watch",
+    "listen",
+    "click here",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "more:",
+    "recommended",
+    "trending",
+    "must read",
+    "you may also like",
+    "also see",
+    "read:",
+    "related coverage",
+    "related stories",
+    "more from",
 ];
 const CREDIT_PREFIXES: &[&str] = &[
-    "reporting by", "additional reporting", "writing by", "editing by", "compiled by", "(reporting by",
-    "(additional reporting", "(writing by", "(editing by", "our standards:",
+    "reporting by",
+    "additional reporting",
+    "writing by",
+    "editing by",
+    "compiled by",
+    "(reporting by",
+    "(additional reporting",
+    "(writing by",
+    "(editing by",
+    "our standards:",
 ];
-const CAPTION_PREFIXES: &[&str] =
-    &["photo:", "photo by", "photograph:", "image:", "picture:", "file photo", "credit:", "caption:", "pictured:"];
+const CAPTION_PREFIXES: &[&str] = &[
+    "photo:",
+    "photo by",
+    "photograph:",
+    "image:",
+    "picture:",
+    "file photo",
+    "credit:",
+    "caption:",
+    "pictured:",
+];
 
 /// Classifies one line of body text.
 pub fn clean(line: &str) -> LineKind {
@@ -39,16 +74,24 @@ pub fn clean(line: &str) -> LineKind {
     let starts = |prefixes: &[&str]| {
         prefixes.iter().any(|p| {
             lower.starts_with(p)
-                && lower[p.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() || p.ends_with(':'))
+                && lower[p.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() || p.ends_with(':'))
         })
     };
     if starts(CREDIT_PREFIXES) {
         return LineKind::Credits;
     }
-    if starts(LINK_PREFIXES) && (t.contains(':') || t.len() < 120) && !ends_like_sentence_with_verb(t) {
+    if starts(LINK_PREFIXES)
+        && (t.contains(':') || t.len() < 120)
+        && !ends_like_sentence_with_verb(t)
+    {
         return LineKind::Link;
     }
-    if starts(CAPTION_PREFIXES) || (t.len() < 200 && (t.ends_with("/Reuters") || t.contains("REUTERS/"))) {
+    if starts(CAPTION_PREFIXES)
+        || (t.len() < 200 && (t.ends_with("/Reuters") || t.contains("REUTERS/")))
+    {
         return LineKind::Caption;
     }
     if is_byline(t) {
@@ -72,7 +115,8 @@ fn is_byline(t: &str) -> bool {
     }
     words.iter().all(|w| {
         let w = w.trim_matches(|c: char| c == ',' || c == ';');
-        w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(w, "and" | "in" | "for" | "&" | "|" | "-")
+        w.chars().next().is_some_and(|c| c.is_uppercase())
+            || matches!(w, "and" | "in" | "for" | "&" | "|" | "-")
     })
 }
 
@@ -82,15 +126,33 @@ mod tests {
 
     #[test]
     fn furniture_is_recognised() {
-        assert_eq!(clean("Also read: Blinken demands that Azerbaijan open disputed corridor"), LineKind::Link);
+        assert_eq!(
+            clean("Also read: Blinken demands that Azerbaijan open disputed corridor"),
+            LineKind::Link
+        );
         assert_eq!(clean("Read more: Why Karabakh matters"), LineKind::Link);
         assert_eq!(clean("Related: Armenia protests"), LineKind::Link);
-        assert_eq!(clean("Reporting by Felix Light; Editing by Alex Richardson"), LineKind::Credits);
+        assert_eq!(
+            clean("Reporting by Felix Light; Editing by Alex Richardson"),
+            LineKind::Credits
+        );
         assert_eq!(clean("By Jane Doe and John Roe, Reuters"), LineKind::Byline);
-        assert_eq!(clean("Photo: Armenian refugees near Goris"), LineKind::Caption);
+        assert_eq!(
+            clean("Photo: Armenian refugees near Goris"),
+            LineKind::Caption
+        );
         assert_eq!(clean("   "), LineKind::Blank);
-        assert_eq!(clean("Azerbaijan halted its offensive on Wednesday."), LineKind::News);
-        assert_eq!(clean("Related talks between the two sides were held in Brussels on Monday."), LineKind::News);
-        assert_eq!(clean("By noon, troops had entered the town."), LineKind::News);
+        assert_eq!(
+            clean("Azerbaijan halted its offensive on Wednesday."),
+            LineKind::News
+        );
+        assert_eq!(
+            clean("Related talks between the two sides were held in Brussels on Monday."),
+            LineKind::News
+        );
+        assert_eq!(
+            clean("By noon, troops had entered the town."),
+            LineKind::News
+        );
     }
 }

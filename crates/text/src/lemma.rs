@@ -98,15 +98,29 @@ mod tests {
     use super::*;
 
     fn has(form: &str, lemma: &str) -> bool {
-        Lemmatizer::bundled().lemmas(form).iter().any(|l| l == lemma)
+        Lemmatizer::bundled()
+            .lemmas(form)
+            .iter()
+            .any(|l| l == lemma)
     }
 
     #[test]
     fn irregular_and_regular_forms() {
-        for (f, l) in [("met", "meet"), ("fled", "flee"), ("struck", "strike"), ("said", "say"), ("seized", "seize"),
-            ("shelled", "shell"), ("killed", "kill"), ("talks", "talk"), ("ceasefires", "ceasefire"), ("accusing", "accuse"),
-            ("stopped", "stop"), ("carried", "carry"), ("disbanded", "disband")]
-        {
+        for (f, l) in [
+            ("met", "meet"),
+            ("fled", "flee"),
+            ("struck", "strike"),
+            ("said", "say"),
+            ("seized", "seize"),
+            ("shelled", "shell"),
+            ("killed", "kill"),
+            ("talks", "talk"),
+            ("ceasefires", "ceasefire"),
+            ("accusing", "accuse"),
+            ("stopped", "stop"),
+            ("carried", "carry"),
+            ("disbanded", "disband"),
+        ] {
             assert!(has(f, l), "{f} -> {l}");
         }
     }

@@ -42,7 +42,10 @@ impl Document {
         text.push_str(title);
         text.push('\n');
         text.push_str(body);
-        Document { text, body_start: title.len() + 1 }
+        Document {
+            text,
+            body_start: title.len() + 1,
+        }
     }
 
     /// Converts byte offsets to code-point offsets, as the output contract counts.

@@ -19,18 +19,50 @@ pub struct Sentence {
 
 /// Words after which a period does not end a sentence (lower case, no period).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm", "cmdr",
-    "gov", "sen", "rep", "rev", "st", "jr", "sr", "no", "nos", "vs", "v", "etc", "inc", "corp", "ltd", "co",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig",
-    "approx", "dept", "est", "pres", "gens", "messrs", "mmes", "hon", "amb", "brig", "supt", "insp", "pvt",
-    "al", "ave", "blvd", "rd", "univ", "assn", "bros", "op", "pp", "vol", "art", "sec", "para",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm",
+    "cmdr", "gov", "sen", "rep", "rev", "st", "jr", "sr", "no", "nos", "vs", "v", "etc", "inc",
+    "corp", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "mt", "ft", "fig", "approx", "dept", "est", "pres", "gens", "messrs", "mmes",
+    "hon", "amb", "brig", "supt", "insp", "pvt", "al", "ave", "blvd", "rd", "univ", "assn", "bros",
+    "op", "pp", "vol", "art", "sec", "para",
 ];
 
 /// Words that typically open a sentence; after a dotted acronym ("U.S.") they signal a break.
 const SENTENCE_OPENERS: &[&str] = &[
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "At", "This", "That",
-    "There", "His", "Her", "Their", "Its", "Some", "Many", "Officials", "However", "Meanwhile", "After",
-    "Before", "When", "While", "Earlier", "Later", "On", "According",
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "This",
+    "That",
+    "There",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Some",
+    "Many",
+    "Officials",
+    "However",
+    "Meanwhile",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Earlier",
+    "Later",
+    "On",
+    "According",
 ];
 
 /// Cuts the title (sentence 0) and every news line of the body into sentences.
@@ -50,7 +82,11 @@ pub fn segment(doc: &Document) -> Vec<Sentence> {
             let prev = doc.text[bs..be].trim_end();
             let continues = kind == LineKind::News
                 && !prev.ends_with(['.', '!', '?', '"', '”', ':'])
-                && line.trim_start().chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+                && line
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
             if continues {
                 block = Some((bs, end));
                 continue;
@@ -95,9 +131,18 @@ fn push(doc: &Document, out: &mut Vec<Sentence>, start: usize, end: usize, is_ti
     if s >= e {
         return;
     }
-    let seq = if is_title { 0 } else { out.iter().filter(|x| x.seq > 0).count() + 1 };
+    let seq = if is_title {
+        0
+    } else {
+        out.iter().filter(|x| x.seq > 0).count() + 1
+    };
     let tokens = tokenize(&doc.text, s, e);
-    out.push(Sentence { seq, start: s, end: e, tokens });
+    out.push(Sentence {
+        seq,
+        start: s,
+        end: e,
+        tokens,
+    });
 }
 
 /// Maximum sentence length in bytes; longer runs are cut at a space so that no sentence is unbounded.
@@ -116,7 +161,10 @@ fn split_line(doc: &Document, out: &mut Vec<Sentence>, start: usize, end: usize)
             let mut j = i + 1;
             while j < end {
                 let c = text[j..].chars().next().unwrap_or(' ');
-                if matches!(c, '.' | '!' | '?' | '"' | '\'' | ')' | ']' | '”' | '’' | '»') {
+                if matches!(
+                    c,
+                    '.' | '!' | '?' | '"' | '\'' | ')' | ']' | '”' | '’' | '»'
+                ) {
                     j += c.len_utf8();
                 } else {
                     break;
@@ -150,13 +198,23 @@ fn split_line(doc: &Document, out: &mut Vec<Sentence>, start: usize, end: usize)
 fn starts_like_sentence(text: &str, from: usize, end: usize) -> bool {
     let rest = text[from..end].trim_start();
     match rest.chars().next() {
-        Some(c) => c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«'),
+        Some(c) => {
+            c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«')
+        }
         None => false,
     }
 }
 
 /// Decides whether the period at `dot` (with closers up to `after`) ends the sentence.
-fn breaks_after_period(text: &str, sent_start: usize, dot: usize, after: usize, end: usize) -> bool {
+fn breaks_after_period(
+    text: &str,
+    sent_start: usize,
+    dot: usize,
+    after: usize,
+    end: usize,
+) -> bool {
     let word_start = text[sent_start..dot]
         .char_indices()
         .rev()
@@ -189,7 +247,10 @@ mod tests {
 
     fn sentences(body: &str) -> Vec<String> {
         let doc = Document::new("", body);
-        segment(&doc).iter().map(|s| doc.text[s.start..s.end].to_string()).collect()
+        segment(&doc)
+            .iter()
+            .map(|s| doc.text[s.start..s.end].to_string())
+            .collect()
     }
 
     #[test]

@@ -33,13 +33,16 @@ pub struct Token {
 impl Token {
     /// True for punctuation that ends a clause or list item: `,` `;` `:` and dashes.
     pub fn is_clause_break(&self) -> bool {
-        self.kind == TokenKind::Punct && matches!(self.norm.as_str(), "," | ";" | ":" | "—" | "–" | "(" | ")")
+        self.kind == TokenKind::Punct
+            && matches!(self.norm.as_str(), "," | ";" | ":" | "—" | "–" | "(" | ")")
     }
 }
 
 /// Titles whose period belongs to the word ("Gen.", "Mr.").
-const DOTTED_TITLES: &[&str] =
-    &["mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "gov", "sen", "rep", "prof", "st", "jr", "sr", "no"];
+const DOTTED_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "gov", "sen", "rep", "prof",
+    "st", "jr", "sr", "no",
+];
 
 /// Tokenizes `text[start..end]`; offsets refer to `text`.
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
@@ -86,7 +89,9 @@ fn scan_word(s: &str, i: usize) -> usize {
             // U.S. / p.m. : letter '.' letter '.'
             '.' if !first_digit && is_acronym_dot(s, i, at) => end = at + 1,
             // Gen. / Mr.
-            '.' if !first_digit && DOTTED_TITLES.contains(&s[i..at].to_ascii_lowercase().as_str()) => {
+            '.' if !first_digit
+                && DOTTED_TITLES.contains(&s[i..at].to_ascii_lowercase().as_str()) =>
+            {
                 end = at + 1;
                 break;
             }
@@ -100,7 +105,9 @@ fn scan_word(s: &str, i: usize) -> usize {
 
 /// "U.S.", "U.N.", "p.m.": every segment before a dot is one letter.
 fn is_acronym_dot(s: &str, word_start: usize, dot: usize) -> bool {
-    let seg_start = s[word_start..dot].rfind('.').map_or(word_start, |k| word_start + k + 1);
+    let seg_start = s[word_start..dot]
+        .rfind('.')
+        .map_or(word_start, |k| word_start + k + 1);
     let seg = &s[seg_start..dot];
     if seg.chars().count() != 1 {
         return false;
@@ -125,7 +132,10 @@ fn split_clitics(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
             return;
         }
     }
-    let kind = if w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    let kind = if w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         TokenKind::Number
     } else {
         TokenKind::Word
@@ -142,8 +152,19 @@ fn make(text: &str, start: usize, end: usize, kind: TokenKind) -> Token {
     let norm = normalize(raw);
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
     let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
-    let all_caps = letters >= 2 && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-    Token { start, end, norm, kind, capitalized, all_caps }
+    let all_caps = letters >= 2
+        && raw
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    Token {
+        start,
+        end,
+        norm,
+        kind,
+        capitalized,
+        all_caps,
+    }
 }
 
 /// Lower case, straight quotes and dashes, diacritics removed: the form used for every lookup.
@@ -172,15 +193,30 @@ mod tests {
     use super::*;
 
     fn norms(s: &str) -> Vec<String> {
-        tokenize(s, 0, s.len()).into_iter().map(|t| t.norm).collect()
+        tokenize(s, 0, s.len())
+            .into_iter()
+            .map(|t| t.norm)
+            .collect()
     }
 
     #[test]
     fn ptb_like_tokens() {
-        assert_eq!(norms("Ukraine's troops didn't leave."), ["ukraine", "'s", "troops", "did", "n't", "leave", "."]);
-        assert_eq!(norms("The U.S. paid $1.5 million to 120,000 people"), ["the", "u.s.", "paid", "$", "1.5", "million", "to", "120,000", "people"]);
-        assert_eq!(norms("Gen. Ali, at 1 p.m."), ["gen.", "ali", ",", "at", "1", "p.m."]);
-        assert_eq!(norms("Nagorno-Karabakh’s Erdoğan"), ["nagorno", "-", "karabakh", "'s", "erdogan"]);
+        assert_eq!(
+            norms("Ukraine's troops didn't leave."),
+            ["ukraine", "'s", "troops", "did", "n't", "leave", "."]
+        );
+        assert_eq!(
+            norms("The U.S. paid $1.5 million to 120,000 people"),
+            ["the", "u.s.", "paid", "$", "1.5", "million", "to", "120,000", "people"]
+        );
+        assert_eq!(
+            norms("Gen. Ali, at 1 p.m."),
+            ["gen.", "ali", ",", "at", "1", "p.m."]
+        );
+        assert_eq!(
+            norms("Nagorno-Karabakh’s Erdoğan"),
+            ["nagorno", "-", "karabakh", "'s", "erdogan"]
+        );
     }
 
     #[test]
