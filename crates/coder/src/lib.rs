@@ -188,6 +188,11 @@ impl Coder {
             .collect();
         let mentions = ctx.mentions(&self.lexicon, &doc.text, tokens);
         let matches = self.lexicon.events.find(tokens, &ids);
+        if matches.is_empty() {
+            // Most sentences hold no event: dates, sizes and speakers are only read for events.
+            ctx.remember(&mentions);
+            return Vec::new();
+        }
         let dates = find_dates(tokens, published);
         let sizes = find_sizes(tokens);
         let span = |a: usize, b: usize| {
@@ -278,10 +283,13 @@ impl Coder {
             };
             let historical = date
                 .is_some_and(|d| (published - d.date).num_days() > 60 && modes.future.is_none());
-            let reduced = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
-            let (event_type, mode_list) = (reduced.event.clone(), reduced.modes.clone());
-            let mut roles = roles;
-            if reduced.demand && !self.lexicon.peer_rules {
+            let Reduced {
+                event: event_type,
+                modes: mode_list,
+                cameo: reduced_cameo,
+                demand,
+            } = reduce(&info.plover_event, &info.plover_mode, &modes, historical);
+            if demand && !self.lexicon.peer_rules {
                 // "X said Y must …": X demands of Y.
                 roles.recipient = std::mem::take(&mut roles.actor);
                 if let Some((e, Some((a, b)))) = speaker
@@ -309,11 +317,8 @@ impl Coder {
                     }
                 }
             }
-            let cameo_code = reduced
-                .cameo
-                .map_or_else(|| info.cameo.clone(), String::from);
-            let goldstein = reduced
-                .cameo
+            let cameo_code = reduced_cameo.map_or_else(|| info.cameo.clone(), String::from);
+            let goldstein = reduced_cameo
                 .and_then(|c| self.lexicon.codes.get(c))
                 .map_or(info.goldstein, |c| c.goldstein);
             if matches!(
@@ -351,7 +356,7 @@ impl Coder {
             ];
             for (cue, name) in cues {
                 let explains = mode_list.iter().any(|m| m == name)
-                    || reduced.cameo.is_some()
+                    || reduced_cameo.is_some()
                         && matches!(name, "intent" | "obligation" | "refusal" | "condition");
                 if let Some(i) = cue.filter(|_| explains) {
                     evidence.insert(format!("mode.{name}"), span(i, i + 1));

@@ -54,48 +54,48 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
     }
 }
 
-/// What the story as a whole says about place, for events whose sentence names none.
+/// What the story as a whole says about place, for events whose sentence names none. Computed
+/// once per article; indices point into the article's `found` places.
 pub(crate) struct StoryPlaces {
+    /// The place named in more than half of the non-country mentions (at least twice), and its
+    /// first mention.
     focus: Option<(Target, usize)>,
-    common_admin1: Option<u32>,
+    /// The province every non-country mention lies in, and the first of those mentions.
+    common_admin1: Option<(u32, usize)>,
     single_country: Option<String>,
 }
 
 impl StoryPlaces {
     pub(crate) fn new(g: &Gazetteer, found: &[Found]) -> Self {
-        let local: Vec<&Found> = found
-            .iter()
-            .filter(|f| !matches!(f.mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI"))
+        let is_country = |f: &Found| matches!(f.mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI");
+        let local: Vec<usize> = (0..found.len())
+            .filter(|&k| !is_country(&found[k]))
             .collect();
         let mut counts: HashMap<Target, (usize, usize)> = HashMap::new();
-        for (k, f) in local.iter().enumerate() {
-            counts.entry(f.mention.target).or_insert((0, k)).0 += 1;
+        for &k in &local {
+            counts.entry(found[k].mention.target).or_insert((0, k)).0 += 1;
         }
         let focus = counts
             .iter()
             .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
             .filter(|(_, (n, _))| *n >= 2 && 2 * *n > local.len())
-            .map(|(t, _)| *t);
-        let focus = focus.and_then(|t| {
-            local
-                .iter()
-                .position(|f| f.mention.target == t)
-                .map(|k| (t, k))
-        });
-        let admin1s: Vec<Option<String>> = local
-            .iter()
-            .map(|f| match f.mention.target {
-                Target::Place(i) => {
-                    let p = &g.places[i as usize];
-                    (!p.admin1.is_empty()).then(|| format!("{}.{}", p.cc2, p.admin1))
-                }
-                Target::Region(_) => None,
-            })
-            .collect();
-        let common_admin1 = match admin1s.first() {
-            Some(Some(first)) if admin1s.iter().all(|a| a.as_ref() == Some(first)) => {
-                match local[0].mention.target {
-                    Target::Place(i) => g.admin1_index_of(&g.places[i as usize]),
+            .map(|(t, (_, first))| (*t, *first));
+        let admin1_of = |k: usize| match found[k].mention.target {
+            Target::Place(i) => {
+                let p = &g.places[i as usize];
+                (!p.admin1.is_empty()).then_some((&*p.cc2, &*p.admin1))
+            }
+            Target::Region(_) => None,
+        };
+        let common_admin1 = match local.first() {
+            Some(&first)
+                if admin1_of(first).is_some()
+                    && local.iter().all(|&k| admin1_of(k) == admin1_of(first)) =>
+            {
+                match found[first].mention.target {
+                    Target::Place(i) => {
+                        g.admin1_index_of(&g.places[i as usize]).map(|a| (a, first))
+                    }
                     Target::Region(_) => None,
                 }
             }
@@ -109,7 +109,7 @@ impl StoryPlaces {
         countries.dedup();
         let single_country = (countries.len() == 1).then(|| countries[0].to_string());
         StoryPlaces {
-            focus: focus.map(|(t, k)| (t, k)),
+            focus,
             common_admin1,
             single_country,
         }
@@ -139,21 +139,16 @@ pub(crate) fn event_location(
             Some(k),
         );
     }
-    let local: Vec<usize> = (0..found.len())
-        .filter(|&k| !matches!(found[k].mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI"))
-        .collect();
     if let Some((t, k)) = story.focus {
-        let f = &found[local[k]];
         return (
-            Some(location(g, t, words(f))),
+            Some(location(g, t, words(&found[k]))),
             "story-focus",
-            Some(local[k]),
+            Some(k),
         );
     }
-    if let Some(a) = story.common_admin1 {
-        let f = &found[local[0]];
+    if let Some((a, k)) = story.common_admin1 {
         return (
-            Some(location(g, Target::Place(a), words(f))),
+            Some(location(g, Target::Place(a), words(&found[k]))),
             "common-admin1",
             None,
         );

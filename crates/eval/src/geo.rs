@@ -6,6 +6,9 @@
 //! the gold GeoNames entity, or, for a country, province or district, whose unit contains the gold
 //! point (the gold point's nearest gazetteer place lies in it): the gold sets place large units at
 //! GeoNames' own points, which are not ours (Natural Earth centroids, population-weighted means).
+//!
+//! With `EVENTWIRE_DEBUG_GEO=1` every missing, far, missed and extra toponym is printed to stderr,
+//! for tuning the ranking.
 
 use crate::{EvalError, Report};
 use eventwire_resolve::geo::{Gazetteer, Target};
@@ -141,6 +144,7 @@ fn f1(p: f64, r: f64) -> f64 {
 /// Scores the gazetteer and resolver on one gold file.
 pub fn geo(path: &Path) -> Result<Report, EvalError> {
     let g = Gazetteer::bundled();
+    let debug = std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some();
     let articles = read_gold(path)?;
     let (mut gold_n, mut with_point, mut with_id, mut with_country) = (0, 0, 0, 0);
     let (mut exact, mut near, mut country_ok) = (0, 0, 0);
@@ -166,7 +170,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                 with_country += 1;
             }
             let Some(r) = r else {
-                if std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some() {
+                if debug {
                     eprintln!("missing: {:?} gold {:?}", t.phrase, t.geonameid);
                 }
                 continue;
@@ -180,7 +184,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                 // for a large unit (Russia, Texas) lies farther than 161 km from GeoNames' own.
                 if same || g.covers(*r, la as f32, lo as f32) {
                     near += 1;
-                } else if std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some() {
+                } else if debug {
                     let name = match r {
                         Target::Place(i) => format!(
                             "{} {} {}",
@@ -222,7 +226,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                 }
             }
         }
-        if std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some() {
+        if debug {
             for t in &gold {
                 let hit = found.iter().any(|f| {
                     let (s, e) = (chars.char_of(f.start) - 1, chars.char_of(f.end) - 1);
@@ -237,7 +241,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
             // Offsets into `text`: the full text starts with "\n" for the empty title.
             let (s, e) = (chars.char_of(f.start) - 1, chars.char_of(f.end) - 1);
             let hit = gold.iter().find(|t| s < t.end && t.start < e);
-            if hit.is_none() && std::env::var_os("EVENTWIRE_DEBUG_GEO").is_some() {
+            if hit.is_none() && debug {
                 eprintln!("extra: {:?}", &doc.text[f.start..f.end]);
             }
             if let Some(t) = hit {

@@ -355,6 +355,7 @@ impl Gazetteer {
             match &*place.feature_code {
                 "PCLI" => {
                     units.insert(place.cc2.to_string().into(), i);
+                    units.insert(place.cc3.to_string().into(), i);
                 }
                 "ADM1" => {
                     units.insert(format!("{}.{}", place.cc2, place.admin1).into(), i);
@@ -499,13 +500,10 @@ impl Gazetteer {
         self.country3_index(cc3).map(|i| &self.places[i as usize])
     }
 
-    /// Index of the country row of an alpha-3 code (countries come first in the table).
+    /// Index of the country row of an alpha-3 code.
     pub fn country3_index(&self, cc3: &str) -> Option<u32> {
-        self.places
-            .iter()
-            .take(300)
-            .position(|p| &*p.feature_code == "PCLI" && &*p.cc3 == cc3)
-            .map(|i| i as u32)
+        // Country rows are keyed by both codes: two letters (alpha-2) and three (alpha-3).
+        self.units.get(cc3).copied().filter(|_| cc3.len() == 3)
     }
 
     /// Index of the ADM1 row containing a place.
