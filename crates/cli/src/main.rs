@@ -1,7 +1,10 @@
 //! `eventwire`: the command line. Glue only: every stage lives in its own crate.
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use eventwire_coder::peer::PeerCoder;
 use eventwire_coder::Coder;
+use eventwire_lexicon::petrarch::Dictionaries;
+use eventwire_lexicon::LexiconBuilder;
 use eventwire_model::{Article, Event};
 use eventwire_sinks::{CameoTsv, PloverJsonl, Sink};
 use rayon::prelude::*;
@@ -108,52 +111,110 @@ struct LexiconArgs {
     extend: bool,
 }
 
+/// The coder a `code` run uses: eventwire's lexicon, or a peer's dictionaries with the peer's
+/// post-processing.
+enum ArticleCoder {
+    Ours(Coder),
+    Peer(PeerCoder),
+}
+
+impl ArticleCoder {
+    fn code(&self, a: &Article) -> Result<Vec<Event>, eventwire_coder::CodeError> {
+        match self {
+            ArticleCoder::Ours(c) => c.code(a),
+            ArticleCoder::Peer(c) => c.code_article(a),
+        }
+    }
+}
+
 impl LexiconArgs {
-    /// The bundled lexicon plus the user's files; bad lines are reported (fatal with --strict).
-    fn coder(&self) -> Result<Coder> {
-        let (coder, problems) = Coder::from_builder(&self.builder()?);
-        for p in &problems {
+    /// The coder for `code`: with peer dictionaries a [`PeerCoder`], else the bundled lexicon
+    /// plus the user's files. Bad lines are reported (fatal with --strict).
+    fn article_coder(&self, locations: bool, coded_date: &str) -> Result<ArticleCoder> {
+        Ok(match self.peers()? {
+            Some(d) => {
+                let (coder, problems) = PeerCoder::new(d, self.base()?);
+                self.report(&problems)?;
+                ArticleCoder::Peer(coder.with_locations(locations).with_coded_date(coded_date))
+            }
+            None => {
+                let (coder, problems) = Coder::from_builder(&self.base()?);
+                self.report(&problems)?;
+                ArticleCoder::Ours(coder.with_locations(locations).with_coded_date(coded_date))
+            }
+        })
+    }
+
+    fn report(&self, problems: &[eventwire_lexicon::LexiconError]) -> Result<()> {
+        for p in problems {
             eprintln!("eventwire: {p}");
         }
         if self.strict && !problems.is_empty() {
             bail!("{} bad lexicon line(s) (--strict)", problems.len());
         }
-        Ok(coder)
+        Ok(())
     }
-}
 
-impl LexiconArgs {
-    /// The builder: bundled (or, with peer dictionaries and no `--extend`, only the code tables),
-    /// the user's lexicon files, then the peer dictionaries (their summary goes to stderr).
-    fn builder(&self) -> Result<eventwire_lexicon::LexiconBuilder> {
-        use eventwire_lexicon::petrarch::Dictionaries;
-        let peer_files = [
+    fn has_peers(&self) -> bool {
+        self.dictionaries.is_some()
+            || [&self.verbs, &self.actors, &self.agents, &self.discards]
+                .iter()
+                .any(|v| !v.is_empty())
+    }
+
+    /// The peer dictionaries named by `--dictionaries`, `--verbs`, … (their summary goes to
+    /// stderr), or None.
+    fn peers(&self) -> Result<Option<Dictionaries>> {
+        if !self.has_peers() {
+            return Ok(None);
+        }
+        let (d, errors) = match self.dictionaries.as_deref().map(|s| (s, s.split_once(':'))) {
+            None => Default::default(),
+            Some((_, Some(("petrarch", f)))) => {
+                eventwire_lexicon::petrarch::load_config(Path::new(f))?
+            }
+            Some((_, Some(("tabari", f)))) => {
+                eventwire_lexicon::tabari::load_project(Path::new(f)).map(|(d, _, e)| (d, e))?
+            }
+            Some((spec, _)) => {
+                bail!("--dictionaries {spec:?}: expected petrarch:CONFIG.ini or tabari:X.project")
+            }
+        };
+        let (mut d, mut errors): (Dictionaries, _) = (d, errors);
+        for (kind, files) in [
             ("verbs", &self.verbs),
             ("actors", &self.actors),
             ("agents", &self.agents),
             ("discards", &self.discards),
-        ];
-        let mut peers: Option<(Dictionaries, Vec<eventwire_lexicon::LexiconError>)> = None;
-        if let Some(spec) = &self.dictionaries {
-            peers = Some(match spec.split_once(':') {
-                Some(("petrarch", f)) => eventwire_lexicon::petrarch::load_config(Path::new(f))?,
-                Some(("tabari", f)) => {
-                    eventwire_lexicon::tabari::load_project(Path::new(f)).map(|(d, _, e)| (d, e))?
-                }
-                _ => bail!(
-                    "--dictionaries {spec:?}: expected petrarch:CONFIG.ini or tabari:X.project"
-                ),
-            });
-        }
-        for (kind, files) in peer_files {
+        ] {
             for f in files {
-                let (d, errors) = peers.get_or_insert_with(Default::default);
-                d.load_file(kind, Path::new(f), errors)?;
+                d.load_file(kind, Path::new(f), &mut errors)?;
             }
         }
-        let mut b = match (&peers, self.extend) {
-            (Some(_), false) => eventwire_lexicon::LexiconBuilder::codes_only(),
-            _ => eventwire_lexicon::LexiconBuilder::bundled(),
+        for e in &errors {
+            eprintln!("eventwire: {e}");
+        }
+        eprintln!(
+            "eventwire: loaded {d}{}",
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!("; {} unreadable line(s)", errors.len())
+            }
+        );
+        if self.strict && !errors.is_empty() {
+            bail!("{} bad dictionary line(s) (--strict)", errors.len());
+        }
+        Ok(Some(d))
+    }
+
+    /// The lexicon under any peer dictionaries: bundled (or, with peer dictionaries and no
+    /// `--extend`, only the code tables) plus the user's lexicon files.
+    fn base(&self) -> Result<LexiconBuilder> {
+        let mut b = if self.has_peers() && !self.extend {
+            LexiconBuilder::codes_only()
+        } else {
+            LexiconBuilder::bundled()
         };
         for f in &self.files {
             let text = std::fs::read_to_string(f).with_context(|| format!("{f}: cannot read"))?;
@@ -164,21 +225,13 @@ impl LexiconArgs {
             };
             b.add_file(&path, text);
         }
-        if let Some((d, errors)) = peers {
-            for e in &errors {
-                eprintln!("eventwire: {e}");
-            }
-            eprintln!(
-                "eventwire: loaded {d}{}",
-                if errors.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {} unreadable line(s)", errors.len())
-                }
-            );
-            if self.strict && !errors.is_empty() {
-                bail!("{} bad dictionary line(s) (--strict)", errors.len());
-            }
+        Ok(b)
+    }
+
+    /// The base lexicon with the peer dictionaries compiled in.
+    fn builder(&self) -> Result<LexiconBuilder> {
+        let mut b = self.base()?;
+        if let Some(d) = self.peers()? {
             b.add_dictionaries(d);
         }
         Ok(b)
@@ -313,11 +366,10 @@ fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
 }
 
 fn code(args: CodeArgs) -> Result<ExitCode> {
-    let coder = args
-        .lexicon
-        .coder()?
-        .with_locations(!args.no_locations)
-        .with_coded_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
+    let coder = args.lexicon.article_coder(
+        !args.no_locations,
+        &chrono::Local::now().format("%Y-%m-%d").to_string(),
+    )?;
     let format = args.format;
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let mut bad = 0usize;

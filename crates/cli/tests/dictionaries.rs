@@ -96,3 +96,59 @@ fn peer_dictionaries_replace_or_extend_ours() {
         "{extended}"
     );
 }
+
+#[test]
+fn code_applies_the_peers_paired_codes_and_discards() {
+    let v = temp(
+        "v3.txt",
+        "--- VISIT [042] ---\nVISIT\n- * + [042:043]\n--- RESTORE [064] ---\nRESTORE\n- * TIES (WITH +) [064]\n",
+    );
+    let a = temp("a3.txt", ACTORS);
+    let d = temp("d3.txt", "FOOTBALL TEAM\n");
+    let input = temp(
+        "s3.txt",
+        "Title\nArnor visited Gondor on Monday. The football team of Arnor restored ties with Gondor.\n",
+    );
+    let out = bin()
+        .args([
+            "code",
+            &input,
+            "--published",
+            "1995-01-04",
+            "--verbs",
+            &v,
+            "--actors",
+            &a,
+            "--discards",
+            &d,
+        ])
+        .output()
+        .unwrap();
+    let jsonl = String::from_utf8_lossy(&out.stdout);
+    let events: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<(String, String, String)> = events
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e["ew"][k].as_str().unwrap_or("").to_string();
+            (s("cameo_actor"), s("cameo_recipient"), s("cameo"))
+        })
+        .collect();
+    assert!(
+        codes.contains(&("ARN".into(), "GON".into(), "042".into())),
+        "{jsonl}"
+    );
+    assert!(
+        codes.contains(&("GON".into(), "ARN".into(), "043".into())),
+        "{jsonl}"
+    );
+    assert!(
+        !codes.iter().any(|c| c.2 == "064"),
+        "the discard drops the sentence: {jsonl}"
+    );
+    let host = events.iter().find(|e| e["ew"]["cameo"] == "043").unwrap();
+    assert_eq!(host["actor"][0]["entity_text"], "Gondor", "{jsonl}");
+    assert_eq!(host["event"][0], "CONSULT", "{jsonl}");
+}

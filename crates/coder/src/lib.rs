@@ -18,6 +18,7 @@
 
 mod attributes;
 mod mentions;
+pub mod peer;
 mod place;
 mod roles;
 

@@ -6,250 +6,12 @@
 //! agreement between the two coders.
 
 use crate::{EvalError, Report};
-use eventwire_coder::Coder;
 use eventwire_lexicon::petrarch::{Dictionaries, DiscardKind};
 use eventwire_lexicon::{LexiconBuilder, LexiconError};
-use eventwire_model::Article;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// (source, target, code).
-pub type Triple = (String, String, String);
-
-/// A coder built from peer dictionaries, with the peers' post-processing: paired codes
-/// (`[042:043]` adds the target→source event), role swaps (`+ * $`), discards, dyads.
-pub struct PeerCoder {
-    coder: Coder,
-    dicts: Dictionaries,
-    meta: HashMap<String, (Option<String>, bool)>,
-    prefix_agents: Vec<String>,
-    /// Pattern id → the dictionary's code (the coder's PLOVER reductions do not apply to peers).
-    codes: HashMap<String, String>,
-}
-
-/// What a peer coder made of one sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Coded {
-    /// The events (possibly none).
-    Events(BTreeSet<Triple>),
-    /// A discard phrase dropped the sentence or story.
-    Discarded(DiscardKind),
-}
-
-impl PeerCoder {
-    /// Compiles `dicts` alone (`extend = false`: only eventwire's code tables) or on top of the
-    /// bundled lexicon; returns the compile problems alongside.
-    pub fn new(dicts: Dictionaries, extend: bool) -> (Self, Vec<LexiconError>) {
-        let mut b = if extend {
-            LexiconBuilder::bundled()
-        } else {
-            LexiconBuilder::codes_only()
-        };
-        b.add_dictionaries(dicts.clone());
-        let (coder, problems) = Coder::from_builder(&b);
-        let coder = coder.with_locations(false);
-        let meta = dicts.pattern_meta();
-        let prefix_agents = dicts
-            .agents
-            .iter()
-            .filter(|a| a.prefix)
-            .map(|a| a.code.clone())
-            .collect();
-        let codes = coder
-            .lexicon()
-            .events
-            .patterns
-            .iter()
-            .map(|p| (p.id.clone(), p.cameo.clone()))
-            .collect();
-        (
-            PeerCoder {
-                coder,
-                dicts,
-                meta,
-                prefix_agents,
-                codes,
-            },
-            problems,
-        )
-    }
-
-    /// The underlying coder.
-    pub fn coder(&self) -> &Coder {
-        &self.coder
-    }
-
-    /// Codes one sentence dated `date` (YYYYMMDD). With `require_dyad`, events need both sides.
-    pub fn code(&self, text: &str, date: &str, require_dyad: bool) -> Coded {
-        if let Some(k) = self.dicts.discard(text) {
-            return Coded::Discarded(k);
-        }
-        let published = if date.len() == 8 {
-            format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..])
-        } else {
-            date.to_string()
-        };
-        let mut events = self
-            .coder
-            .code(&Article::new("suite", "", text, &published))
-            .unwrap_or_default();
-        if self.dicts.stems {
-            // TABARI codes the first verb of a sentence (its compounds and paired codes aside).
-            let start = |e: &eventwire_model::Event| {
-                e.ew.evidence.get("event").map_or(usize::MAX, |s| s[0])
-            };
-            if let Some(first) = events
-                .iter()
-                .filter(|e| self.codes.get(&e.ew.pattern_id).is_none_or(|c| c != "---"))
-                .map(start)
-                .min()
-            {
-                events.retain(|e| start(e) == first);
-            }
-        }
-        let mut out = BTreeSet::new();
-        for mut e in events {
-            if let Some(c) = self.codes.get(&e.ew.pattern_id) {
-                e.ew.cameo = c.clone();
-            }
-            if e.ew.cameo == "###" {
-                return Coded::Discarded(DiscardKind::Sentence);
-            }
-            if matches!(e.ew.cameo.as_str(), "---" | "+++" | "") {
-                continue;
-            }
-            // PETRARCH spreads a compound's agent over its members; TABARI does not.
-            let spread = |v: &[eventwire_model::Entity]| {
-                if self.dicts.stems {
-                    v.to_vec()
-                } else {
-                    distribute(v)
-                }
-            };
-            let mut src: Vec<String> = spread(&e.actor)
-                .iter()
-                .flat_map(|x| self.codes_of(x))
-                .collect();
-            let mut tgt: Vec<String> = spread(&e.recipient)
-                .iter()
-                .flat_map(|x| self.codes_of(x))
-                .collect();
-            let meta = self.meta.get(&e.ew.pattern_id);
-            if meta.is_some_and(|m| m.1) {
-                std::mem::swap(&mut src, &mut tgt);
-            }
-            dedup(&mut src);
-            dedup(&mut tgt);
-            // TABARI: an actor coded `###` discards the sentence.
-            if src.iter().chain(&tgt).any(|c| c == "###") {
-                return Coded::Discarded(DiscardKind::Sentence);
-            }
-            // A compound actor with no target acts on each other ("Gondor and Osgiliath met").
-            if tgt.is_empty() && src.len() > 1 {
-                for a in &src {
-                    for b in &src {
-                        if a != b {
-                            out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));
-                        }
-                    }
-                }
-                continue;
-            }
-            if (require_dyad && (src.is_empty() || tgt.is_empty()))
-                || (src.is_empty() && tgt.is_empty())
-            {
-                continue;
-            }
-            let or_dash = |v: &mut Vec<String>| {
-                if v.is_empty() {
-                    v.push("---".into());
-                }
-            };
-            or_dash(&mut src);
-            or_dash(&mut tgt);
-            for a in &src {
-                for b in &tgt {
-                    if a == b {
-                        continue;
-                    }
-                    if let Some(rev) = meta
-                        .and_then(|m| m.0.as_ref())
-                        .filter(|_| !self.dicts.petrarch2)
-                    {
-                        out.insert((b.clone(), a.clone(), rev.clone()));
-                    }
-                    out.insert((a.clone(), b.clone(), e.ew.cameo.clone()));
-                }
-            }
-        }
-        Coded::Events(out)
-    }
-}
-
-impl PeerCoder {
-    /// The peer actor codes of an entity: the actor code (`FRO/BIL/SAM` stands for three) with
-    /// its agent glued after it (`~GOV`) or before it (`NGO~`); an agent the code already ends
-    /// with is not repeated; an agent with no actor is `---GOV`.
-    fn codes_of(&self, e: &eventwire_model::Entity) -> Vec<String> {
-        let agent = e
-            .sector
-            .split_whitespace()
-            .find(|s| *s != "PRE")
-            .unwrap_or("");
-        let codes: Vec<&str> = if e.code.is_empty() {
-            vec![""]
-        } else {
-            e.code.split('/').collect()
-        };
-        codes
-            .into_iter()
-            .filter_map(|code| {
-                if code.is_empty() && agent.is_empty() {
-                    return None;
-                }
-                // An agent with no actor: PETRARCH writes `---GOV`, TABARI `~GOV`.
-                let code = if !code.is_empty() {
-                    code
-                } else if self.dicts.stems {
-                    "~"
-                } else {
-                    "---"
-                };
-                Some(
-                    if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
-                        code.to_string()
-                    } else if self.prefix_agents.iter().any(|p| p == agent) {
-                        if code == "---" || code == "~" {
-                            agent.to_string()
-                        } else {
-                            format!("{agent}{code}")
-                        }
-                    } else {
-                        format!("{code}{agent}")
-                    },
-                )
-            })
-            .collect()
-    }
-}
-
-/// "The ambassadors of Arnor, Osgiliath and Gondor": one agent in a compound applies to every member.
-fn distribute(v: &[eventwire_model::Entity]) -> Vec<eventwire_model::Entity> {
-    let mut out = v.to_vec();
-    let with: Vec<&eventwire_model::Entity> = v.iter().filter(|x| !x.sector.is_empty()).collect();
-    if v.len() > 1 && with.len() == 1 {
-        let sector = with[0].sector.clone();
-        for x in out.iter_mut().filter(|x| !x.code.is_empty()) {
-            x.sector = sector.clone();
-        }
-    }
-    out
-}
-
-fn dedup(v: &mut Vec<String>) {
-    let mut seen = BTreeSet::new();
-    v.retain(|x| seen.insert(x.clone()));
-}
+pub use eventwire_coder::peer::{Coded, PeerCoder, Triple};
 
 /// Attributes of an XML start tag: `name = "value"` pairs.
 fn attrs(tag: &str) -> HashMap<String, String> {
@@ -684,7 +446,7 @@ pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalEr
     let t0 = std::time::Instant::now();
     let (dicts, mut problems) = environment_dictionaries(path, &env)?;
     let summary = dicts.to_string();
-    let (coder, compile) = PeerCoder::new(dicts, false);
+    let (coder, compile) = PeerCoder::new(dicts, LexiconBuilder::codes_only());
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
     let peer_path = peer
@@ -738,7 +500,7 @@ pub fn petrarch_gsr(
     let (dicts, mut problems) =
         eventwire_lexicon::petrarch::load_config(config).map_err(|e| EvalError(e.to_string()))?;
     let summary = dicts.to_string();
-    let (coder, compile) = PeerCoder::new(dicts, false);
+    let (coder, compile) = PeerCoder::new(dicts, LexiconBuilder::codes_only());
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
     let peer_path = peer
@@ -768,7 +530,7 @@ pub fn tabari_suite(project: &Path) -> Result<Report, EvalError> {
     let t0 = std::time::Instant::now();
     let (dicts, p, mut problems) = load_project(project).map_err(|e| EvalError(e.to_string()))?;
     let summary = dicts.to_string();
-    let (coder, compile) = PeerCoder::new(dicts, false);
+    let (coder, compile) = PeerCoder::new(dicts, LexiconBuilder::codes_only());
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
     let mut records = Vec::new();

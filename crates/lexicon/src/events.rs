@@ -165,7 +165,7 @@ impl EventMatcher {
                     // The gap counts words only: "$2 million" or "120,000" do not use it up.
                     let gap = if *adjacent {
                         0
-                    } else if slot_open.is_some() {
+                    } else if slot_open.is_some() || self.prefer_forms {
                         MAX_RECIPIENT_GAP
                     } else {
                         MAX_GAP
