@@ -8,7 +8,7 @@ use eventwire_lexicon::LexiconBuilder;
 use eventwire_model::{Article, Event};
 use eventwire_sinks::{CameoTsv, PloverJsonl, Sink};
 use rayon::prelude::*;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -310,59 +310,79 @@ fn main() -> ExitCode {
 /// One unit of input: an article or a located problem.
 type Item = Result<Article, String>;
 
-fn read_input(path: &str, published: Option<&str>) -> Result<Vec<Item>> {
-    let mut bytes = Vec::new();
-    let name = if path == "-" {
-        "-".to_string()
-    } else {
-        path.to_string()
-    };
-    if path == "-" {
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("reading stdin")?;
+/// Articles per batch handed to the workers.
+const BATCH: usize = 512;
+
+/// Reads `path` (`-` = stdin) and hands its items to `visit` in batches of up to [`BATCH`];
+/// `visit` returns false to stop. JSONL is streamed as it arrives, so `eventwire code -` runs
+/// as a long-lived pipe worker (Spark's `RDD.pipe`) in bounded memory; a plain-text file is one
+/// article.
+fn read_batches(
+    path: &str,
+    published: Option<&str>,
+    mut visit: impl FnMut(Vec<Item>) -> Result<bool>,
+) -> Result<()> {
+    let mut input: Box<dyn io::BufRead> = if path == "-" {
+        Box::new(io::BufReader::with_capacity(1 << 16, io::stdin().lock()))
     } else {
         let meta = std::fs::metadata(path).with_context(|| format!("{path}: cannot open"))?;
         if meta.is_dir() {
             bail!("{path}: is a directory (give files, or `-` for stdin)");
         }
-        bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
-    }
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let file = std::fs::File::open(path).with_context(|| format!("{path}: cannot read"))?;
+        Box::new(io::BufReader::with_capacity(1 << 16, file))
+    };
     let is_jsonl = path.ends_with(".jsonl")
         || path.ends_with(".ndjson")
         || path.ends_with(".json")
-        || (path == "-" && first == Some(b'{'));
+        || (path == "-" && first_byte(&mut input)? == Some(b'{'));
     if is_jsonl {
-        let items = eventwire_ingest::read_jsonl(&name, &bytes[..])
-            .map(|r| {
-                r.map(|mut a| {
-                    if a.published.is_empty() {
-                        a.published = published.unwrap_or_default().to_string();
-                    }
-                    a
-                })
-                .map_err(|e| e.to_string())
+        let mut items = eventwire_ingest::read_jsonl(path, input).map(|r| {
+            r.map(|mut a| {
+                if a.published.is_empty() {
+                    a.published = published.unwrap_or_default().to_string();
+                }
+                a
             })
-            .collect();
-        return Ok(items);
+            .map_err(|e| e.to_string())
+        });
+        loop {
+            let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+            if batch.is_empty() || !visit(batch)? {
+                return Ok(());
+            }
+        }
     }
-    let id = Path::new(path)
-        .file_stem()
-        .map_or("stdin".into(), |s| s.to_string_lossy().into_owned());
-    let Some(date) = published else {
-        return Ok(vec![Err(format!(
-            "{name}: plain text needs a publication date: pass --published YYYY-MM-DD"
-        ))]);
+    let id = match Path::new(path).file_stem() {
+        Some(stem) if path != "-" => stem.to_string_lossy().into_owned(),
+        _ => "stdin".to_string(),
     };
-    Ok(vec![eventwire_ingest::read_text(
-        &name,
-        &id,
-        &bytes[..],
-        date,
-    )
-    .map_err(|e| e.to_string())])
+    let item = match published {
+        None => Err(format!(
+            "{path}: plain text needs a publication date: pass --published YYYY-MM-DD"
+        )),
+        Some(date) => {
+            eventwire_ingest::read_text(path, &id, input, date).map_err(|e| e.to_string())
+        }
+    };
+    visit(vec![item]).map(|_| ())
+}
+
+/// The first byte that is not white space, without consuming anything else.
+fn first_byte(input: &mut Box<dyn io::BufRead>) -> Result<Option<u8>> {
+    loop {
+        let buf = input.fill_buf().context("reading stdin")?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(k) => return Ok(Some(buf[k])),
+            None => {
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    }
 }
 
 fn code(args: CodeArgs) -> Result<ExitCode> {
@@ -390,9 +410,9 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         }
         Ok(buf)
     };
+    let mut stopped = false;
     for input in &args.inputs {
-        let items = read_input(input, args.published.as_deref())?;
-        for batch in items.chunks(512) {
+        read_batches(input, args.published.as_deref(), |batch| {
             let coded: Vec<Result<(Vec<u8>, usize), String>> = batch
                 .par_iter()
                 .map(|item| match item {
@@ -417,13 +437,22 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
                         eprintln!("eventwire: {msg}");
                         bad += 1;
                         if !args.skip_bad {
-                            out.flush()?;
-                            eprintln!("eventwire: stopped at the first bad record (use --skip-bad to code the rest)");
-                            return Ok(ExitCode::from(1));
+                            stopped = true;
+                            return Ok(false);
                         }
                     }
                 }
             }
+            // A pipe reader sees each batch's events as soon as they are coded.
+            out.flush().context("writing output")?;
+            Ok(true)
+        })?;
+        if stopped {
+            out.flush()?;
+            eprintln!(
+                "eventwire: stopped at the first bad record (use --skip-bad to code the rest)"
+            );
+            return Ok(ExitCode::from(1));
         }
     }
     out.flush()?;
@@ -519,20 +548,23 @@ fn geoparse(inputs: &[String], published: Option<&str>) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut bad = 0;
     for input in inputs {
-        for item in read_input(input, published.or(Some("1970-01-01")))? {
-            let a = match item {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("eventwire: {e}");
-                    bad += 1;
-                    continue;
+        read_batches(input, published.or(Some("1970-01-01")), |batch| {
+            for item in batch {
+                let a = match item {
+                    Ok(a) => a,
+                    Err(e) => {
+                        eprintln!("eventwire: {e}");
+                        bad += 1;
+                        continue;
+                    }
+                };
+                for m in eventwire_coder::geoparse(g, &a) {
+                    serde_json::to_writer(&mut out, &m)?;
+                    writeln!(out)?;
                 }
-            };
-            for m in eventwire_coder::geoparse(g, &a) {
-                serde_json::to_writer(&mut out, &m)?;
-                writeln!(out)?;
             }
-        }
+            Ok(true)
+        })?;
     }
     out.flush()?;
     Ok(if bad > 0 {

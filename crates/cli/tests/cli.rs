@@ -197,3 +197,28 @@ fn lexicon_check_passes() {
         "{text}"
     );
 }
+
+#[test]
+fn stdin_jsonl_streams_in_order_across_batches() {
+    // More articles than one batch: every one is coded, in input order (a pipe worker's contract).
+    let mut jsonl = Vec::new();
+    for i in 0..1200 {
+        writeln!(
+            jsonl,
+            r#"{{"id":"a{i}","title":"","text":"Russian troops shelled Ukrainian positions.","published":"2024-03-06"}}"#
+        )
+        .unwrap();
+    }
+    let out = run_with_stdin(
+        &["code", "-", "--format", "cameo-tsv", "--no-locations"],
+        &jsonl,
+    );
+    assert!(out.status.success());
+    let ids: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').nth(5).unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..1200).map(|i| format!("a{i}-1-1")).collect();
+    assert_eq!(ids, expected);
+}
