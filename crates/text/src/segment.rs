@@ -131,10 +131,11 @@ fn push(doc: &Document, out: &mut Vec<Sentence>, start: usize, end: usize, is_ti
     if s >= e {
         return;
     }
+    // Body sentences number on from the last one (the title, if any, is 0 and comes first).
     let seq = if is_title {
         0
     } else {
-        out.iter().filter(|x| x.seq > 0).count() + 1
+        out.last().map_or(0, |x| x.seq) + 1
     };
     let tokens = tokenize(&doc.text, s, e);
     out.push(Sentence {
