@@ -35,9 +35,11 @@ seed petrarch_dictionaries 01 "$P/PETR.Validate.actors.txt" tests/hostile/broken
 seed petrarch_dictionaries 02 "$P/PETR.Validate.agents.txt"
 seed petrarch_dictionaries 03 "$P/PETR.Validate.discards.txt"
 T="$SHARED/peers/tabari"
-seed tabari_files 00 "$T/TABARI.Demo.verbs"
-seed tabari_files 01 "$T/Validate.options"
-seed tabari_files 02 "$T/TABARI.Demo.text"
+seed tabari_files 00 "$T/TABARI.Demo.actors"
+seed tabari_files 01 "$T/Validate.agents"
+seed tabari_files 02 "$T/TABARI.Demo.verbs"
+seed tabari_files 03 "$T/Validate.options"
+seed tabari_files 04 "$T/TABARI.Demo.text"
 
 cargo fuzz build --sanitizer none -O
 for target in $(cargo fuzz list); do

@@ -2,6 +2,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use eventwire_coder::peer::PeerCoder;
+use eventwire_coder::tabari::TabariCoder;
 use eventwire_coder::Coder;
 use eventwire_lexicon::petrarch::Dictionaries;
 use eventwire_lexicon::LexiconBuilder;
@@ -116,6 +117,8 @@ struct LexiconArgs {
 enum ArticleCoder {
     Ours(Coder),
     Peer(PeerCoder),
+    /// TABARI's own algorithm over a `.project`; the code table gives the PLOVER fields.
+    Tabari(Box<TabariCoder>, eventwire_lexicon::Lexicon, String),
 }
 
 impl ArticleCoder {
@@ -123,6 +126,9 @@ impl ArticleCoder {
         match self {
             ArticleCoder::Ours(c) => c.code(a),
             ArticleCoder::Peer(c) => c.code_article(a),
+            ArticleCoder::Tabari(c, lexicon, coded_date) => {
+                c.code_article(a, &lexicon.codes, coded_date)
+            }
         }
     }
 }
@@ -131,6 +137,17 @@ impl LexiconArgs {
     /// The coder for `code`: with peer dictionaries a [`PeerCoder`], else the bundled lexicon
     /// plus the user's files. Bad lines are reported (fatal with --strict).
     fn article_coder(&self, locations: bool, coded_date: &str) -> Result<ArticleCoder> {
+        if let Some(project) = self.tabari_project() {
+            let (coder, problems) = TabariCoder::load(Path::new(project))?;
+            self.report(&problems)?;
+            eprintln!("eventwire: TABARI project {project} loaded (events have no locations)");
+            let (codes, _) = LexiconBuilder::codes_only().build();
+            return Ok(ArticleCoder::Tabari(
+                Box::new(coder),
+                codes,
+                coded_date.to_string(),
+            ));
+        }
         Ok(match self.peers()? {
             Some(d) => {
                 let (coder, problems) = PeerCoder::new(d, self.base()?);
@@ -153,6 +170,26 @@ impl LexiconArgs {
             bail!("{} bad lexicon line(s) (--strict)", problems.len());
         }
         Ok(())
+    }
+
+    /// The `.project` of `--dictionaries tabari:X.project` when no other dictionary flag is
+    /// given: TABARI's own algorithm then codes (with `--extend` or extra files, the shared
+    /// matcher does).
+    fn tabari_project(&self) -> Option<&str> {
+        let project = self
+            .dictionaries
+            .as_deref()
+            .and_then(|s| s.strip_prefix("tabari:"))?;
+        let others = [
+            &self.verbs,
+            &self.actors,
+            &self.agents,
+            &self.discards,
+            &self.files,
+        ]
+        .iter()
+        .any(|v| !v.is_empty());
+        (!others && !self.extend).then_some(project)
     }
 
     fn has_peers(&self) -> bool {

@@ -152,3 +152,46 @@ fn code_applies_the_peers_paired_codes_and_discards() {
     assert_eq!(host["actor"][0]["entity_text"], "Gondor", "{jsonl}");
     assert_eq!(host["event"][0], "CONSULT", "{jsonl}");
 }
+
+#[test]
+fn a_tabari_project_codes_with_tabaris_rules() {
+    // A project of our own: TABARI's file kinds, TABARI's algorithm, contract events out.
+    let actors = temp(
+        "t.actors",
+        "ARNOR  [ARN]\nGONDOR  [GON]\nMINAS_TIRITH  [GON]\n",
+    );
+    let verbs = temp(
+        "t.verbs",
+        "RESTOR  [064]\n- * TIES  [064]\nCONDEMN  [122]\n",
+    );
+    temp("t.options", "");
+    let dir = std::path::Path::new(&actors).parent().unwrap();
+    std::fs::write(dir.join("t.text"), "").unwrap();
+    let project = temp(
+        "t.project",
+        "A test project\n<actorsfile> t.actors\n<verbsfile> t.verbs\n<optionsfile> t.options\n<textfile> t.text\n",
+    );
+    let input = temp(
+        "tabari.txt",
+        "Title\nArnor restored full diplomatic ties with Minas Tirith on Monday. In a short statement on Tuesday evening Gondor condemned Arnor.\n",
+    );
+    let out = bin()
+        .args([
+            "code",
+            &input,
+            "--published",
+            "1995-01-06",
+            "--format",
+            "cameo-tsv",
+            "--dictionaries",
+            &format!("tabari:{project}"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let tsv = String::from_utf8_lossy(&out.stdout);
+    assert!(tsv.contains("ARN\tGON\t064"), "{tsv}{err}");
+    assert!(tsv.contains("GON\tARN\t122"), "{tsv}{err}");
+    assert!(tsv.contains("Minas Tirith"), "the target's words: {tsv}");
+}

@@ -21,6 +21,7 @@ mod mentions;
 pub mod peer;
 mod place;
 mod roles;
+pub mod tabari;
 
 pub use place::geoparse;
 

@@ -54,9 +54,10 @@ fn tabari_validation_records() {
         return;
     };
     let r = tabari_suite(&project).unwrap();
+    assert_eq!(r.get("records"), Some(444.0), "{r}");
     let passed = r.get("passed").unwrap();
     assert!(
-        passed >= 279.0,
-        "TABARI validation: {passed} passed, floor 279\n{r}"
+        passed >= 442.0,
+        "TABARI validation: {passed}/444 passed, floor 442\n{r}"
     );
 }

@@ -126,6 +126,9 @@ pub fn parse_options(d: &mut Dictionaries, file: &str, text: &str, errors: &mut 
                     | "ISSUES"
                     | "DISCARD"
                     | "TIME"
+                    | "DEFAULT"
+                    | "COMMA"
+                    | "NONEVENTS"
             )
         {
             errors.push(err(
@@ -146,8 +149,7 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
     let mut body = Vec::new();
     for &(n, line) in &lines {
         let l = line.trim();
-        if let Some(tag) = l.strip_prefix("</") {
-            let _ = tag;
+        if l.starts_with("</") {
             section = None;
             synset = None;
             continue;
@@ -229,16 +231,554 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
     d.finish_block(&mut block);
 }
 
+/// A date restriction on an actor code (`[CODE <950601]`, `[CODE >950601]`,
+/// `[CODE 950601-990815]`); dates are YYYYMMDD, read from YYMMDD with 00–30 meaning 20YY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRule {
+    /// No restriction: the default code.
+    Always,
+    /// On or before the date.
+    Until(u32),
+    /// On or after the date.
+    From(u32),
+    /// Between the two dates, both included.
+    Between(u32, u32),
+}
+
+impl DateRule {
+    /// Whether the rule holds on `date` (YYYYMMDD).
+    pub fn holds(self, date: u32) -> bool {
+        match self {
+            DateRule::Always => true,
+            DateRule::Until(d) => date <= d,
+            DateRule::From(d) => date >= d,
+            DateRule::Between(a, b) => a <= date && date <= b,
+        }
+    }
+}
+
+/// One `[CODE restriction]` block of an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedCode {
+    /// The code as written (`HOB`, `ELR/GAL`, `---`, `###`, `+++`).
+    pub code: String,
+    /// When it applies.
+    pub when: DateRule,
+}
+
+/// An actor with its synonyms (`+SMEAGOL` lines) and its codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabariActor {
+    /// The phrases, first the primary one; `-` already turned into `_`.
+    pub phrases: Vec<String>,
+    /// Codes in file order; the first restriction that holds wins, else the unrestricted one.
+    pub codes: Vec<DatedCode>,
+    /// `file:line` of the primary phrase.
+    pub source: String,
+}
+
+impl TabariActor {
+    /// The code on `date` (YYYYMMDD): the first restricted code that holds, else the
+    /// unrestricted one, else the null code `---`.
+    pub fn code_on(&self, date: u32) -> &str {
+        self.codes
+            .iter()
+            .find(|c| c.when != DateRule::Always && c.when.holds(date))
+            .or_else(|| self.codes.iter().find(|c| c.when == DateRule::Always))
+            .map_or("---", |c| c.code.as_str())
+    }
+}
+
+/// An agent: a common noun whose code is glued to an actor's (`~GOV` after it, `NGO~` before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabariAgent {
+    /// The phrase (`-` turned into `_`).
+    pub phrase: String,
+    /// The code with its `~`.
+    pub code: String,
+}
+
+/// One `- pattern [code]` line of a verb.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabariPattern {
+    /// The pattern without the leading `-` (`* TO_LET_ESCAPE`, `+ WAS * BY $`).
+    pub text: String,
+    /// Its code as written.
+    pub code: String,
+    /// 1-based line in the verbs file.
+    pub line: usize,
+}
+
+/// A verb (or time-shift or attribution) root: its forms, default code and patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabariVerb {
+    /// The root phrase first, then the `{ … }` irregular forms.
+    pub forms: Vec<String>,
+    /// The root's code as written (`064`, `023?`, `031!`, `032:033`, `---`, `###`, `+++`, `-1`).
+    pub code: String,
+    /// Its `- pattern [code]` lines.
+    pub patterns: Vec<TabariPattern>,
+    /// The verbs file.
+    pub file: String,
+    /// 1-based line of the root.
+    pub line: usize,
+}
+
+/// Everything a TABARI project's dictionaries hold, as written (matching is the coder's job).
+#[derive(Debug, Clone, Default)]
+pub struct TabariDictionaries {
+    /// Actors in file order.
+    pub actors: Vec<TabariActor>,
+    /// Agents in file order.
+    pub agents: Vec<TabariAgent>,
+    /// `<NOUN>` phrases.
+    pub nouns: Vec<String>,
+    /// `<ADJECTIVE>` phrases.
+    pub adjectives: Vec<String>,
+    /// Verb roots in file order.
+    pub verbs: Vec<TabariVerb>,
+    /// `<TIME>` phrases (codes are day shifts).
+    pub time: Vec<TabariVerb>,
+    /// `<ATTRIB>` phrases.
+    pub attribution: Vec<TabariVerb>,
+    /// `<SYNSETS>`: `&NAME` and its `+member` patterns, in file order.
+    pub synsets: Vec<(String, Vec<String>)>,
+    /// `.options` command lines (`COMPLEX: …`, `SET: …`), comments removed, in file order.
+    pub options: Vec<String>,
+    /// Files read.
+    pub files: Vec<String>,
+}
+
+impl std::fmt::Display for TabariDictionaries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} actors, {} agents, {} nouns, {} adjectives, {} verbs with {} patterns, {} synsets, {} time phrases, {} options",
+            self.actors.len(),
+            self.agents.len(),
+            self.nouns.len(),
+            self.adjectives.len(),
+            self.verbs.len(),
+            self.verbs.iter().map(|v| v.patterns.len()).sum::<usize>(),
+            self.synsets.len(),
+            self.time.len(),
+            self.options.len()
+        )
+    }
+}
+
+/// Reads every dictionary a `.project` names into [`TabariDictionaries`]; a file that cannot be
+/// opened is an error, bad lines are collected.
+pub fn load_tabari(
+    path: &Path,
+) -> Result<(TabariDictionaries, Project, Vec<LexiconError>), LexiconError> {
+    let p = read_project(path)?;
+    let mut d = TabariDictionaries::default();
+    let mut errors = Vec::new();
+    for f in &p.actors {
+        let (n, t) = read(f)?;
+        read_actors(&mut d, &n, &t, &mut errors);
+    }
+    for f in &p.agents {
+        let (n, t) = read(f)?;
+        read_agents(&mut d, &n, &t, &mut errors);
+    }
+    for f in &p.verbs {
+        let (n, t) = read(f)?;
+        read_tabari_verbs(&mut d, &n, &t, &mut errors);
+    }
+    for f in &p.options {
+        let (n, t) = read(f)?;
+        d.files.push(n);
+        d.options.extend(option_lines(&t));
+    }
+    Ok((d, p, errors))
+}
+
+/// The command lines of an `.options` file: `//` and `#` comments and blank lines dropped,
+/// reading stops at a `~~~~` line.
+pub fn option_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("~~~~") {
+            break;
+        }
+        let l = l.split("//").next().unwrap_or("").trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        out.push(l.to_string());
+    }
+    out
+}
+
+/// A dictionary line without its `;` comment, trimmed at the end.
+fn uncomment(line: &str) -> &str {
+    line.split(';').next().unwrap_or("").trim_end()
+}
+
+/// Splits `PHRASE [CODE …] [CODE …]` into the phrase and the bracket contents.
+fn phrase_and_codes(line: &str) -> (String, Vec<String>) {
+    let (head, rest) = match line.find('[') {
+        Some(k) => (&line[..k], &line[k..]),
+        None => (line, ""),
+    };
+    let mut codes = Vec::new();
+    let mut r = rest;
+    while let Some(a) = r.find('[') {
+        let Some(b) = r[a..].find(']') else {
+            codes.push(r[a + 1..].trim().to_string());
+            break;
+        };
+        codes.push(r[a + 1..a + b].trim().to_string());
+        r = &r[a + b + 1..];
+    }
+    (head.trim().replace('-', "_"), codes)
+}
+
+/// YYMMDD (00–30 → 20YY) or YYYYMMDD into YYYYMMDD.
+fn dict_date(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if !s.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    match s.len() {
+        6 => {
+            let yy: u32 = s[..2].parse().ok()?;
+            let year = if yy <= 30 { 2000 + yy } else { 1900 + yy };
+            Some(year * 10_000 + s[2..].parse::<u32>().ok()?)
+        }
+        8 => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Reads one `[…]` block of an actor: `CODE`, `CODE <d`, `CODE >d`, `CODE d1-d2`.
+fn dated_code(block: &str) -> Result<DatedCode, String> {
+    let block = block.trim();
+    let code_end = block
+        .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+        .unwrap_or(block.len());
+    let code = block[..code_end].trim().to_string();
+    let rule: String = block[code_end..]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bad = || {
+        format!("cannot read code block [{block}] (expected [CODE], [CODE <YYMMDD], [CODE >YYMMDD] or [CODE YYMMDD-YYMMDD])")
+    };
+    if code.is_empty() || code.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let when = if rule.is_empty() {
+        DateRule::Always
+    } else if let Some(d) = rule.strip_prefix('<') {
+        DateRule::Until(dict_date(d).ok_or_else(bad)?)
+    } else if let Some(d) = rule.strip_prefix('>') {
+        DateRule::From(dict_date(d).ok_or_else(bad)?)
+    } else if let Some((a, b)) = rule.split_once('-') {
+        DateRule::Between(dict_date(a).ok_or_else(bad)?, dict_date(b).ok_or_else(bad)?)
+    } else {
+        return Err(bad());
+    };
+    Ok(DatedCode { code, when })
+}
+
+/// Reads a TABARI `.actors` file: `<NOUN>`/`<ADJECTIVE>` lists, actors with `[codes]`,
+/// `+synonym` lines and indented `[code]` lines.
+pub fn read_actors(
+    d: &mut TabariDictionaries,
+    file: &str,
+    text: &str,
+    errors: &mut Vec<LexiconError>,
+) {
+    d.files.push(file.to_string());
+    let mut section: Option<String> = None;
+    let mut open: Option<usize> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = uncomment(raw);
+        let l = line.trim();
+        if l.starts_with("~~") {
+            break;
+        }
+        if l.is_empty() || l.starts_with('#') || l.starts_with('/') {
+            continue;
+        }
+        if l.starts_with("</") {
+            section = None;
+            continue;
+        }
+        if l.starts_with('<') {
+            section = Some(l.trim_matches(['<', '>']).to_ascii_uppercase());
+            open = None;
+            continue;
+        }
+        match section.as_deref() {
+            Some(s) if s.starts_with("NOUN") => {
+                d.nouns.push(phrase_and_codes(l).0);
+                continue;
+            }
+            Some(s) if s.starts_with("ADJ") => {
+                d.adjectives.push(phrase_and_codes(l).0);
+                continue;
+            }
+            _ => {}
+        }
+        let indented = raw.starts_with([' ', '\t']);
+        if indented && l.starts_with('[') {
+            let Some(a) = open else {
+                errors.push(err(file, n, "code line [..] before any actor"));
+                continue;
+            };
+            for block in phrase_and_codes(l).1 {
+                match dated_code(&block) {
+                    Ok(c) => d.actors[a].codes.push(c),
+                    Err(e) => errors.push(err(file, n, e)),
+                }
+            }
+            continue;
+        }
+        if let Some(syn) = l.strip_prefix('+') {
+            let Some(a) = open else {
+                errors.push(err(file, n, "synonym +… before any actor"));
+                continue;
+            };
+            let (p, codes) = phrase_and_codes(syn);
+            d.actors[a].phrases.push(p);
+            for block in codes {
+                match dated_code(&block) {
+                    Ok(c) => d.actors[a].codes.push(c),
+                    Err(e) => errors.push(err(file, n, e)),
+                }
+            }
+            continue;
+        }
+        let (p, blocks) = phrase_and_codes(l);
+        if p.is_empty() {
+            errors.push(err(file, n, "actor line without a phrase"));
+            open = None;
+            continue;
+        }
+        let mut codes = Vec::new();
+        let mut ok = true;
+        for block in blocks {
+            match dated_code(&block) {
+                Ok(c) => codes.push(c),
+                Err(e) => {
+                    errors.push(err(file, n, e));
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            open = None;
+            continue;
+        }
+        d.actors.push(TabariActor {
+            phrases: vec![p],
+            codes,
+            source: format!("{file}:{n}"),
+        });
+        open = Some(d.actors.len() - 1);
+    }
+}
+
+/// Reads a TABARI `.agents` file: `PHRASE [~CODE]` or `PHRASE [CODE~]`.
+pub fn read_agents(
+    d: &mut TabariDictionaries,
+    file: &str,
+    text: &str,
+    errors: &mut Vec<LexiconError>,
+) {
+    d.files.push(file.to_string());
+    for (i, raw) in text.lines().enumerate() {
+        let l = uncomment(raw).trim();
+        if l.starts_with("~~") {
+            break;
+        }
+        if l.is_empty() || l.starts_with('#') || l.starts_with('/') || l.starts_with('<') {
+            continue;
+        }
+        let (p, codes) = phrase_and_codes(l);
+        match codes.first() {
+            Some(c) if !p.is_empty() && c.contains('~') => d.agents.push(TabariAgent {
+                phrase: p,
+                code: c.split_whitespace().collect(),
+            }),
+            _ => errors.push(err(
+                file,
+                i + 1,
+                format!("cannot read agent {l:?} (expected PHRASE [~CODE] or PHRASE [CODE~])"),
+            )),
+        }
+    }
+}
+
+/// Reads a TABARI `.verbs` file into roots with patterns, plus its `<SYNSETS>`, `<TIME>` and
+/// `<ATTRIB>` sections; other sections (`<NOUN>`, `<ADJECTIVE>`) are lists of nouns/adjectives.
+pub fn read_tabari_verbs(
+    d: &mut TabariDictionaries,
+    file: &str,
+    text: &str,
+    errors: &mut Vec<LexiconError>,
+) {
+    #[derive(PartialEq)]
+    enum Sect {
+        Verbs,
+        Synsets,
+        Time,
+        Attrib,
+        Nouns,
+        Adjectives,
+        Other,
+    }
+    d.files.push(file.to_string());
+    let mut sect = Sect::Verbs;
+    // (section, index of the open root in its list)
+    let mut open: Option<(bool, bool, usize)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let l = uncomment(raw).trim();
+        if l.starts_with("~~") {
+            break;
+        }
+        if l.is_empty() || l.starts_with('#') || l.starts_with('/') {
+            continue;
+        }
+        if l.starts_with("</") {
+            sect = Sect::Verbs;
+            open = None;
+            continue;
+        }
+        if l.starts_with('<') {
+            let tag = l.trim_matches(['<', '>']).to_ascii_uppercase();
+            sect = match tag.as_str() {
+                t if t.starts_with("SYNSET") => Sect::Synsets,
+                t if t.starts_with("TIME") => Sect::Time,
+                t if t.starts_with("ATTRIB") => Sect::Attrib,
+                t if t.starts_with("NOUN") => Sect::Nouns,
+                t if t.starts_with("ADJ") => Sect::Adjectives,
+                _ => Sect::Other,
+            };
+            open = None;
+            continue;
+        }
+        match sect {
+            Sect::Other => continue,
+            Sect::Nouns => {
+                d.nouns.push(phrase_and_codes(l).0);
+                continue;
+            }
+            Sect::Adjectives => {
+                d.adjectives.push(phrase_and_codes(l).0);
+                continue;
+            }
+            Sect::Synsets => {
+                if l.starts_with('&') {
+                    let name = l
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or(l)
+                        .trim_end_matches('_');
+                    d.synsets.push((name.to_string(), Vec::new()));
+                } else if let (Some(last), Some(m)) = (d.synsets.last_mut(), l.strip_prefix('+')) {
+                    last.1.push(m.trim().replace('-', "_"));
+                } else {
+                    errors.push(err(
+                        file,
+                        n,
+                        format!("cannot read synset line {l:?} (expected &NAME or +member)"),
+                    ));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let (time, attrib) = (sect == Sect::Time, sect == Sect::Attrib);
+        let target = if time {
+            &mut d.time
+        } else if attrib {
+            &mut d.attribution
+        } else {
+            &mut d.verbs
+        };
+        if let Some(p) = l.strip_prefix('-') {
+            let Some((_, _, k)) = open else {
+                errors.push(err(file, n, "pattern line before any verb"));
+                continue;
+            };
+            let (pat, codes) = phrase_or_pattern(p);
+            match codes {
+                Some(code) => target[k].patterns.push(TabariPattern {
+                    text: pat,
+                    code,
+                    line: n,
+                }),
+                None => errors.push(err(file, n, format!("pattern {l:?} has no [code]"))),
+            }
+            continue;
+        }
+        if let Some(forms) = l.strip_prefix('{') {
+            let Some((_, _, k)) = open else {
+                errors.push(err(file, n, "verb forms {…} before any verb"));
+                continue;
+            };
+            let forms: Vec<String> = forms
+                .trim_end_matches('}')
+                .split_whitespace()
+                .map(|f| f.replace('-', "_"))
+                .collect();
+            if forms.is_empty() {
+                errors.push(err(file, n, "no verb forms inside {…}"));
+            }
+            target[k].forms.extend(forms);
+            continue;
+        }
+        let (root, code) = phrase_or_pattern(l);
+        let Some(code) = code else {
+            errors.push(err(file, n, format!("verb {l:?} has no [code]")));
+            open = None;
+            continue;
+        };
+        target.push(TabariVerb {
+            forms: vec![root.replace('-', "_")],
+            code,
+            patterns: Vec::new(),
+            file: file.to_string(),
+            line: n,
+        });
+        open = Some((time, attrib, target.len() - 1));
+    }
+}
+
+/// Splits `text [code]` (verb roots and patterns) into the text and the code, blanks removed.
+fn phrase_or_pattern(line: &str) -> (String, Option<String>) {
+    match (line.rfind('['), line.rfind(']')) {
+        (Some(a), Some(b)) if a < b => (
+            line[..a].trim().to_string(),
+            Some(line[a + 1..b].split_whitespace().collect()),
+        ),
+        _ => (line.trim().to_string(), None),
+    }
+}
+
 /// What a validation record expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
     /// These events (source, target, code).
     Events(Vec<(String, String, String)>),
-    /// No event (`{+++}`, `{---}`, `{}`).
+    /// At least these events: a `-{…}` entry tells the validator to stop checking there.
+    Partial(Vec<(String, String, String)>),
+    /// No event (`{---}`, `{}`).
     None,
+    /// The record is too complex to code (`{+++}`): no event.
+    Complex,
     /// The record is discarded (`{###}`).
     Discard,
-    /// An option or control record (`{ OPTION: … }`), not scored.
+    /// An option or control record (`{ OPTION: … }`), not scored; the options are in
+    /// [`Record::options`].
     Control,
 }
 
@@ -255,82 +795,62 @@ pub struct Record {
     pub text: String,
     /// The expected outcome, read from the `/* … */` comment.
     pub expect: Expect,
+    /// `.options` command lines the record's `{ OPTION: … }` entries set, in order.
+    pub options: Vec<String>,
 }
 
-/// Reads the records of a TABARI `.text` file: a header `YYMMDD  ID`, text lines, then an optional
-/// `/* … */` comment holding the expected events. Bad headers are reported with file:line.
+fn is_header(line: &str) -> bool {
+    let mut head = line.split_whitespace();
+    !line.starts_with([' ', '\t'])
+        && head
+            .next()
+            .is_some_and(|d| d.len() == 6 && d.chars().all(|c| c.is_ascii_digit()))
+        && head.next().is_some()
+}
+
+/// Reads the records of a TABARI `.text` file: a header `YYMMDD  ID`, text lines, and a
+/// `/* … */` comment holding the expected events, up to a blank line. As in TABARI, the comment
+/// runs from the first `/*` to the last `*/` of the record (to its end when unclosed); `#` lines
+/// are skipped. Bad expectations are reported with file:line.
 pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     while i < lines.len() {
-        let l = lines[i].trim_end();
-        let head = l.split_whitespace().collect::<Vec<_>>();
-        let is_header = head.len() >= 2
-            && head[0].len() == 6
-            && head[0].chars().all(|c| c.is_ascii_digit())
-            && !l.starts_with(' ');
-        if !is_header {
+        if !is_header(lines[i]) {
             i += 1;
             continue;
         }
         let n = i + 1;
+        let head: Vec<&str> = lines[i].split_whitespace().collect();
         let yy: u32 = head[0][..2].parse().unwrap_or(0);
         let date = (if yy <= 30 { 2000 + yy } else { 1900 + yy }) * 10_000
             + head[0][2..].parse::<u32>().unwrap_or(0);
         let id = head[1].to_string();
         i += 1;
-        let mut body = String::new();
-        let mut comment = String::new();
-        let mut in_comment = false;
-        while i < lines.len() {
-            let l = lines[i];
-            let t = l.trim_end();
-            let next_header = {
-                let h: Vec<&str> = t.split_whitespace().collect();
-                !in_comment
-                    && h.len() >= 2
-                    && h[0].len() == 6
-                    && h[0].chars().all(|c| c.is_ascii_digit())
-                    && !t.starts_with(' ')
-            };
-            if next_header {
-                break;
+        let mut raw = String::new();
+        while i < lines.len() && !lines[i].trim().is_empty() && !is_header(lines[i]) {
+            if !lines[i].trim_start().starts_with('#') {
+                raw.push_str(lines[i]);
+                raw.push('\n');
             }
-            if !in_comment && t.trim_start().starts_with('#') {
-                i += 1;
-                continue;
-            }
-            let mut rest = t;
-            if !in_comment {
-                if let Some(k) = rest.find("/*") {
-                    body.push_str(&rest[..k]);
-                    body.push(' ');
-                    rest = &rest[k + 2..];
-                    in_comment = true;
-                } else {
-                    body.push_str(rest);
-                    body.push(' ');
-                    i += 1;
-                    continue;
-                }
-            }
-            if let Some(k) = rest.find("*/") {
-                comment.push_str(&rest[..k]);
-                i += 1;
-                // A record ends with its comment.
-                break;
-            }
-            comment.push_str(rest);
-            comment.push('\n');
             i += 1;
         }
-        let expect = match parse_expect(&comment) {
+        let (body, comment) = match raw.find("/*") {
+            Some(a) => {
+                let end = raw.rfind("*/").filter(|&b| b > a);
+                let tail = end.map_or("", |b| &raw[b + 2..]);
+                let comment = &raw[a + 2..end.unwrap_or(raw.len())];
+                (format!("{} {}", &raw[..a], tail), comment.to_string())
+            }
+            None => (raw.clone(), String::new()),
+        };
+        let (expect, options) = match parse_expect(&comment) {
             Ok(e) => e,
             Err(e) => {
                 errors.push(err(file, n, e));
-                Expect::Control
+                (Expect::Control, Vec::new())
             }
         };
         let text = body
@@ -344,57 +864,73 @@ pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) 
             id,
             text,
             expect,
+            options,
         });
     }
     (out, errors)
 }
 
-fn parse_expect(comment: &str) -> Result<Expect, String> {
+type ParsedExpect = (Expect, Vec<String>);
+
+fn parse_expect(comment: &str) -> Result<ParsedExpect, String> {
     let mut events = Vec::new();
-    let mut none = false;
+    let mut options = Vec::new();
+    let (mut none, mut complex, mut discard, mut partial, mut any) =
+        (false, false, false, false, false);
     let mut rest = comment;
-    let mut any = false;
     while let Some(k) = rest.find('{') {
-        let e = rest[k..]
-            .find('}')
-            .ok_or("unclosed '{' in expected events")?
-            + k;
-        let inner = rest[k + 1..e].trim();
-        rest = &rest[e + 1..];
+        let dash = rest[..k].trim_end().ends_with('-');
+        let close = rest[k..].find('}').map(|e| e + k);
+        let inner = rest[k + 1..close.unwrap_or(rest.len())].trim();
+        rest = close.map_or("", |e| &rest[e + 1..]);
         any = true;
-        if inner.starts_with("OPTION") || inner.contains(':') {
-            return Ok(Expect::Control);
-        }
-        match inner {
-            "###" => return Ok(Expect::Discard),
-            "+++" | "---" | "" => {
-                none = true;
-                continue;
-            }
-            _ => {}
-        }
-        let parts: Vec<&str> = inner.split('/').map(str::trim).collect();
-        if parts.len() != 3 {
-            return Err(format!(
-                "expected event {{{inner}}} is not {{SRC / TGT / CODE}}"
-            ));
-        }
-        if parts[2] == "000" {
+        if let Some(opt) = inner.strip_prefix("OPTION:") {
+            options.push(opt.trim().trim_end_matches("*/").trim().to_string());
             continue;
         }
-        events.push((
-            parts[0].to_string(),
-            parts[1].to_string(),
-            parts[2].to_string(),
-        ));
+        if close.is_none() {
+            return Err("unclosed '{' in expected events".into());
+        }
+        if dash {
+            partial = true;
+            break;
+        }
+        match inner {
+            "###" => discard = true,
+            "+++" => complex = true,
+            "---" | "- - -" | "" => none = true,
+            _ => {
+                let parts: Vec<&str> = inner.split('/').map(str::trim).collect();
+                if parts.len() != 3 {
+                    return Err(format!(
+                        "expected event {{{inner}}} is not {{SRC / TGT / CODE}}"
+                    ));
+                }
+                events.push((
+                    parts[0].to_string(),
+                    parts[1].to_string(),
+                    parts[2].to_string(),
+                ));
+            }
+        }
     }
-    if !events.is_empty() {
-        return Ok(Expect::Events(events));
-    }
-    if none || any {
-        return Ok(Expect::None);
-    }
-    Ok(Expect::Control)
+    // The special codes are checked first, as TABARI's validator does.
+    let expect = if !options.is_empty() {
+        Expect::Control
+    } else if discard {
+        Expect::Discard
+    } else if complex {
+        Expect::Complex
+    } else if partial {
+        Expect::Partial(events)
+    } else if !events.is_empty() {
+        Expect::Events(events)
+    } else if none || any {
+        Expect::None
+    } else {
+        Expect::Control
+    };
+    Ok((expect, options))
 }
 
 #[cfg(test)]
@@ -403,21 +939,75 @@ mod tests {
 
     #[test]
     fn records_and_expectations() {
-        let t = "\n950101  DEMO-01\nArnor is about to restore ties with Gondor.\n/*\\n---\n\\n{ ARN / GON / 064 } */\n\n950103  DEMO-04\nDagolath left.\n/*\\n{ DAG / GON / 032 } 950103\n\\n{ GON / DAG / 033 } */\n950101  X-1\nNone here.\n/* {+++} */\n950101  X-2\nGone.\n/* {###} */\n950101  X-3\n/* { OPTION: SET: TIME SHIFT = FALSE } */\n950101  X-4\nBad.\n/* { ARN GON } */\n";
+        let t = "\n950101  DEMO-01\nArnor is about to restore ties with Gondor.\n/*\\n---\n\\n{ ARN / GON / 064 } */\n\n950103  DEMO-04\nDagolath left.\n/*\\n{ DAG / GON / 032 } 950103\n\\n{ GON / DAG / 033 } */\n\\n{ GON / DAG / 034 } */\n\n950101  X-1\nNone here.\n/* {+++} */\n\n950101  X-2\nGone.\n/* {###} */\n950101  X-3\n/* { OPTION: SET: TIME SHIFT = FALSE } */\n950101  X-4\nBad.\n/* { ARN GON } */\n950101  X-5\nSome.\n/* { ARN / GON / 064 } -{ --- / --- / 000 } */\n950101  X-6\nOpen.\n/* { ARN / GON / 064 } /*\n\n950101  X-7\n/* { OPTION: SET: MINIMUM WORDS = 4  */\n";
         let (r, e) = read_records("v.text", t);
-        assert_eq!(r.len(), 6);
+        assert_eq!(r.len(), 9);
         assert_eq!(
             r[0].expect,
             Expect::Events(vec![("ARN".into(), "GON".into(), "064".into())])
         );
         assert_eq!(r[0].text, "Arnor is about to restore ties with Gondor.");
         assert_eq!(r[1].date, 19_950_103);
-        assert!(matches!(&r[1].expect, Expect::Events(v) if v.len() == 2));
-        assert_eq!(r[2].expect, Expect::None);
+        // The comment runs to the record's last `*/`.
+        assert!(matches!(&r[1].expect, Expect::Events(v) if v.len() == 3));
+        assert_eq!(r[2].expect, Expect::Complex);
         assert_eq!(r[3].expect, Expect::Discard);
         assert_eq!(r[4].expect, Expect::Control);
+        assert_eq!(r[4].options, ["SET: TIME SHIFT = FALSE"]);
         assert_eq!(e.len(), 1);
-        assert_eq!(e[0].line, 19);
+        assert_eq!(e[0].line, 22);
+        assert!(matches!(&r[6].expect, Expect::Partial(v) if v.len() == 1));
+        assert!(matches!(&r[7].expect, Expect::Events(v) if v.len() == 1));
+        assert_eq!(r[8].options, ["SET: MINIMUM WORDS = 4"]);
+    }
+
+    #[test]
+    fn tabari_dictionaries() {
+        let mut d = TabariDictionaries::default();
+        let mut e = Vec::new();
+        read_actors(
+            &mut d,
+            "t.actors",
+            "<NOUN>\nBEES\n</NOUN>\nGOLLUM ; x\n+SMEAGOL\n\t[HOB < 950601]\n\t[HOBGOV 950601 - 990815]\n\t[HOBREB > 990816]\nAXNOR [AR1 <911226] [AR2]\nBAD [1234]\n",
+            &mut e,
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(d.nouns, ["BEES"]);
+        assert_eq!(d.actors[0].phrases, ["GOLLUM", "SMEAGOL"]);
+        assert_eq!(d.actors[0].code_on(19_950_101), "HOB");
+        assert_eq!(d.actors[0].code_on(19_951_101), "HOBGOV");
+        assert_eq!(d.actors[0].code_on(20_010_101), "HOBREB");
+        assert_eq!(d.actors[1].code_on(19_910_101), "AR1");
+        assert_eq!(d.actors[1].code_on(19_950_101), "AR2");
+        read_agents(
+            &mut d,
+            "t.agents",
+            "POLICE_ [~COP] ;x\nNOPE [GOV]\n",
+            &mut e,
+        );
+        assert_eq!(d.agents.len(), 1);
+        assert_eq!(e.len(), 2);
+        read_tabari_verbs(
+            &mut d,
+            "t.verbs",
+            "<SYNSETS>\n&TIES\n+MILITARY\n</SYNSETS>\n<TIME>\nTOMORROW [+1]\n</TIME>\nACT_ [100]\n{ ACTING_ ACTXD_ }\n- SAID WOULD * NOW [101]\n- NO CODE\n",
+            &mut e,
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(
+            d.synsets,
+            [("&TIES".to_string(), vec!["MILITARY".to_string()])]
+        );
+        assert_eq!(d.time[0].code, "+1");
+        assert_eq!(d.verbs[0].forms, ["ACT_", "ACTING_", "ACTXD_"]);
+        assert_eq!(d.verbs[0].patterns[0].text, "SAID WOULD * NOW");
+        assert_eq!(
+            (
+                d.verbs[0].patterns[0].code.as_str(),
+                d.verbs[0].patterns[0].line
+            ),
+            ("101", 10)
+        );
     }
 
     #[test]
