@@ -19,6 +19,8 @@ pub struct BenchArgs {
     /// The shared folder (default: ../shared or $EVENTWIRE_SHARED).
     #[arg(long)]
     shared: Option<String>,
+    #[command(subcommand)]
+    target: Option<crate::ingest::BenchTarget>,
 }
 
 fn peak_rss_mb() -> f64 {
@@ -40,6 +42,9 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             None => bail!("no ../shared folder: pass --shared DIR (the bench codes its BBC and Reuters news text)"),
         },
     };
+    if let Some(target) = args.target {
+        return crate::ingest::bench(target, &shared);
+    }
     let t = Instant::now();
     let coder = Coder::bundled().with_locations(false);
     eventwire_text::Lemmatizer::bundled();

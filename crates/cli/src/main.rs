@@ -14,6 +14,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 mod bench;
+mod ingest;
+mod pipe;
+mod serve;
+#[cfg(feature = "nats")]
+mod worker;
 
 /// mimalloc: glibc's allocator serialises the worker threads on this workload (many small
 /// short-lived allocations per article); with mimalloc both cores code in parallel.
@@ -33,7 +38,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Code articles (JSONL or plain-text files, `-` for stdin) and write one event per line.
+    /// Code articles (files or folders in any format `ingest` reads, `-` for stdin) and write one event per line.
     Code(CodeArgs),
     /// Check or describe the lexicon.
     Lexicon {
@@ -58,11 +63,29 @@ enum Command {
     },
     /// Measure coding speed over news text (sentences/s, MB/s, peak memory).
     Bench(bench::BenchArgs),
+    /// Code news files (folders recursively) into the event store, skipping what it holds.
+    Ingest(ingest::IngestArgs),
+    /// Write the store's events as JSONL, CAMEO TSV, CSV or Parquet.
+    Export(ingest::ExportArgs),
+    /// Write articles from any input `ingest` reads (or a shared corpus) as JSONL.
+    Articles(pipe::ArticlesArgs),
+    /// Print each JSONL article's near-duplicate (MinHash LSH) keys, one line per record.
+    DedupKeys(pipe::DedupKeysArgs),
+    /// Serve the HTTP API and the dashboard over a store (http://127.0.0.1:8080).
+    Serve(serve::ServeArgs),
+    /// Build a store from the examples (and the shared news text) and serve it.
+    Demo(serve::DemoArgs),
+    /// Publish articles into a NATS JetStream work queue (awaiting acks, bounded in flight).
+    #[cfg(feature = "nats")]
+    Feed(worker::FeedArgs),
+    /// Code articles from a NATS JetStream work queue into the store or an output subject.
+    #[cfg(feature = "nats")]
+    Worker(worker::WorkerArgs),
 }
 
 #[derive(clap::Args)]
 struct CodeArgs {
-    /// Input files: `.jsonl` (one article per line), other files are plain text (first line = title); `-` = stdin.
+    /// Inputs: files or folders (recursively) of JSONL, plain text (first line = title), HTML, WARC, RSS/Atom/OPML, CSV/TSV, optionally gzip or zstd compressed; `-` = stdin.
     #[arg(required = true)]
     inputs: Vec<String>,
     /// Output format.
@@ -321,6 +344,10 @@ enum EvalSet {
     TabariSuite { project: String },
     /// Geoparsing gold (LGL, TR-News, GeoVirus XML): detection and resolution.
     Geo { file: String },
+    /// Near-duplicate detection on synthetic rewrites of the shared news text.
+    Dedup,
+    /// Main-text extraction on the article-extraction benchmark folder (html/, ground-truth.json).
+    Extraction { dir: String },
 }
 
 fn main() -> ExitCode {
@@ -334,6 +361,16 @@ fn main() -> ExitCode {
         Command::Eval { set } => eval(set),
         Command::Geoparse { inputs, published } => geoparse(&inputs, published.as_deref()),
         Command::Bench(args) => bench::run(args),
+        Command::Ingest(args) => ingest::ingest(args),
+        Command::Export(args) => ingest::export(args),
+        Command::Articles(args) => pipe::articles(args),
+        Command::DedupKeys(args) => pipe::dedup_keys(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Demo(args) => serve::demo(args),
+        #[cfg(feature = "nats")]
+        Command::Feed(args) => worker::feed(args),
+        #[cfg(feature = "nats")]
+        Command::Worker(args) => worker::worker(args),
     };
     match result {
         Ok(code) => code,
@@ -350,74 +387,34 @@ type Item = Result<Article, String>;
 /// Articles per batch handed to the workers.
 const BATCH: usize = 512;
 
-/// Reads `path` (`-` = stdin) and hands its items to `visit` in batches of up to [`BATCH`];
-/// `visit` returns false to stop. JSONL is streamed as it arrives, so `eventwire code -` runs
-/// as a long-lived pipe worker (Spark's `RDD.pipe`) in bounded memory; a plain-text file is one
-/// article.
+/// Reads `path` (`-` = stdin; a folder is walked recursively) in any format eventwire-ingest
+/// knows — JSONL, plain text, HTML, WARC, RSS/Atom/OPML, CSV/TSV, gzip or zstd compressed — and
+/// hands its items to `visit` in batches of up to [`BATCH`]; `visit` returns false to stop.
+/// Input is streamed, so `eventwire code -` runs as a long-lived pipe worker (Spark's
+/// `RDD.pipe`) in bounded memory.
 fn read_batches(
     path: &str,
     published: Option<&str>,
     mut visit: impl FnMut(Vec<Item>) -> Result<bool>,
 ) -> Result<()> {
-    let mut input: Box<dyn io::BufRead> = if path == "-" {
-        Box::new(io::BufReader::with_capacity(1 << 16, io::stdin().lock()))
+    let options = eventwire_ingest::Options {
+        published: published.map(str::to_string),
+        ..Default::default()
+    };
+    let mut items: eventwire_ingest::Articles = if path == "-" {
+        eventwire_ingest::read_reader("-", io::stdin(), &options)
     } else {
-        let meta = std::fs::metadata(path).with_context(|| format!("{path}: cannot open"))?;
-        if meta.is_dir() {
-            bail!("{path}: is a directory (give files, or `-` for stdin)");
-        }
-        let file = std::fs::File::open(path).with_context(|| format!("{path}: cannot read"))?;
-        Box::new(io::BufReader::with_capacity(1 << 16, file))
+        std::fs::metadata(path).with_context(|| format!("{path}: cannot open"))?;
+        eventwire_ingest::read_path(Path::new(path), &options)
     };
-    let is_jsonl = path.ends_with(".jsonl")
-        || path.ends_with(".ndjson")
-        || path.ends_with(".json")
-        || (path == "-" && first_byte(&mut input)? == Some(b'{'));
-    if is_jsonl {
-        let mut items = eventwire_ingest::read_jsonl(path, input).map(|r| {
-            r.map(|mut a| {
-                if a.published.is_empty() {
-                    a.published = published.unwrap_or_default().to_string();
-                }
-                a
-            })
-            .map_err(|e| e.to_string())
-        });
-        loop {
-            let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
-            if batch.is_empty() || !visit(batch)? {
-                return Ok(());
-            }
-        }
-    }
-    let id = match Path::new(path).file_stem() {
-        Some(stem) if path != "-" => stem.to_string_lossy().into_owned(),
-        _ => "stdin".to_string(),
-    };
-    let item = match published {
-        None => Err(format!(
-            "{path}: plain text needs a publication date: pass --published YYYY-MM-DD"
-        )),
-        Some(date) => {
-            eventwire_ingest::read_text(path, &id, input, date).map_err(|e| e.to_string())
-        }
-    };
-    visit(vec![item]).map(|_| ())
-}
-
-/// The first byte that is not white space, without consuming anything else.
-fn first_byte(input: &mut Box<dyn io::BufRead>) -> Result<Option<u8>> {
     loop {
-        let buf = input.fill_buf().context("reading stdin")?;
-        if buf.is_empty() {
-            return Ok(None);
-        }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(k) => return Ok(Some(buf[k])),
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
+        let batch: Vec<Item> = items
+            .by_ref()
+            .take(BATCH)
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect();
+        if batch.is_empty() || !visit(batch)? {
+            return Ok(());
         }
     }
 }
@@ -453,6 +450,10 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
             let coded: Vec<Result<(Vec<u8>, usize), String>> = batch
                 .par_iter()
                 .map(|item| match item {
+                    Ok(a) if a.published.is_empty() => Err(format!(
+                        "{input}: article {:?} has no publication date: pass --published YYYY-MM-DD",
+                        a.id
+                    )),
                     Ok(a) => coder
                         .code(a)
                         .map_err(|e| format!("{input}: article {:?}: {e}", a.id))
@@ -575,6 +576,11 @@ fn eval(set: EvalSet) -> Result<ExitCode> {
             eventwire_eval::suites::tabari_suite(Path::new(&project))?
         }
         EvalSet::Geo { file } => eventwire_eval::geo::geo(Path::new(&file))?,
+        EvalSet::Extraction { dir } => eventwire_eval::extraction::extraction(Path::new(&dir))?,
+        EvalSet::Dedup => eventwire_eval::dedup::dedup(
+            &eventwire_eval::corpus::shared_dir()
+                .context("no ../shared folder (set EVENTWIRE_SHARED)")?,
+        )?,
     };
     print!("{report}");
     Ok(ExitCode::SUCCESS)

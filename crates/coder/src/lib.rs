@@ -461,12 +461,7 @@ impl Coder {
                     start: chars.char_of(sent.start),
                     end: chars.char_of(sent.end),
                 },
-                cite_info: CiteInfo {
-                    url: article.url.clone(),
-                    title: article.title.clone(),
-                    publication: article.source.clone(),
-                    language: article.language.clone().unwrap_or_else(|| "en".into()),
-                },
+                cite_info: CiteInfo::of(article),
                 coder: concat!("eventwire ", env!("CARGO_PKG_VERSION")).to_string(),
                 coded_date: self.coded_date.clone(),
                 ew: Extensions {

@@ -27,8 +27,8 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
             }
         }
         Target::Place(i) => {
-            let p = &g.places[i as usize];
-            let is_place = &*p.feature_class == "P";
+            let p = g.place(i);
+            let is_place = p.feature_class == "P";
             Location {
                 extracted_place: extracted.to_string(),
                 resolved_place: p.name.to_string(),
@@ -37,14 +37,14 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
                 lon: f64::from(p.lon),
                 city: is_place.then(|| p.name.to_string()),
                 district: g
-                    .admin2_of(p)
+                    .admin2_of(&p)
                     .map(|a| a.name.to_string())
-                    .or_else(|| (&*p.feature_code == "ADM2").then(|| p.name.to_string())),
+                    .or_else(|| (p.feature_code == "ADM2").then(|| p.name.to_string())),
                 province: g
-                    .admin1_of(p)
+                    .admin1_of(&p)
                     .map(|a| a.name.to_string())
-                    .or_else(|| (&*p.feature_code == "ADM1").then(|| p.name.to_string())),
-                country: g.country(&p.cc2).map(|c| c.name.to_string()),
+                    .or_else(|| (p.feature_code == "ADM1").then(|| p.name.to_string())),
+                country: g.country(p.cc2).map(|c| c.name.to_string()),
                 country_code: p.cc3.to_string(),
                 feature_class: Some(p.feature_class.to_string()),
                 feature_code: Some(p.feature_code.to_string()),
@@ -67,7 +67,7 @@ pub(crate) struct StoryPlaces {
 
 impl StoryPlaces {
     pub(crate) fn new(g: &Gazetteer, found: &[Found]) -> Self {
-        let is_country = |f: &Found| matches!(f.mention.target, Target::Place(i) if &*g.places[i as usize].feature_code == "PCLI");
+        let is_country = |f: &Found| matches!(f.mention.target, Target::Place(i) if g.place(i).feature_code == "PCLI");
         let local: Vec<usize> = (0..found.len())
             .filter(|&k| !is_country(&found[k]))
             .collect();
@@ -81,10 +81,7 @@ impl StoryPlaces {
             .filter(|(_, (n, _))| *n >= 2 && 2 * *n > local.len())
             .map(|(t, (_, first))| (*t, *first));
         let admin1_of = |k: usize| match found[k].mention.target {
-            Target::Place(i) => {
-                let p = &g.places[i as usize];
-                (!p.admin1.is_empty()).then_some((&*p.cc2, &*p.admin1))
-            }
+            Target::Place(i) => g.place(i).admin1_key(),
             Target::Region(_) => None,
         };
         let common_admin1 = match local.first() {
@@ -93,9 +90,7 @@ impl StoryPlaces {
                     && local.iter().all(|&k| admin1_of(k) == admin1_of(first)) =>
             {
                 match found[first].mention.target {
-                    Target::Place(i) => {
-                        g.admin1_index_of(&g.places[i as usize]).map(|a| (a, first))
-                    }
+                    Target::Place(i) => g.admin1_index_of(&g.place(i)).map(|a| (a, first)),
                     Target::Region(_) => None,
                 }
             }

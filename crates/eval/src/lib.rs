@@ -7,6 +7,8 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod dedup;
+pub mod extraction;
 pub mod geo;
 pub mod suites;
 

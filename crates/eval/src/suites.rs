@@ -621,7 +621,10 @@ pub fn tabari_suite(project: &Path) -> Result<Report, EvalError> {
         ("pass_rate".into(), ratio(passed, n)),
         ("event_precision".into(), ratio(tp, tp + fp)),
         ("event_recall".into(), ratio(tp, tp + fneg)),
-        ("sentences_per_s".into(), (n as f64 / secs.max(1e-9)).round()),
+        (
+            "sentences_per_s".into(),
+            (n as f64 / secs.max(1e-9)).round(),
+        ),
         ("dictionary_load_s".into(), load),
     ];
     report.details.insert(

@@ -1,5 +1,12 @@
-//! Readers: JSONL (one article per line) and plain-text files (first line = title, file name = id)
-//! become [`Article`]s, or [`ReadError`]s that name the file, the line and the reason.
+//! Readers that turn news inputs into [`Article`]s, or into [`ReadError`]s that name the file,
+//! the line or record, and the reason. Nothing here panics on bad input.
+//!
+//! - [`read_path`]: any file or folder (recursively); format by extension or content; gzip and
+//!   zstd decompressed transparently ([`files`]).
+//! - JSONL ([`read_jsonl`], one article a line) and plain text ([`read_text`], first line the title).
+//! - HTML pages: main text, title, date, canonical URL ([`html`]).
+//! - WARC / WARC.gz response records ([`warc`]); RSS/Atom feeds and OPML lists ([`feed`]);
+//!   CSV/TSV with named columns ([`table`]).
 //!
 //! ```
 //! use eventwire_ingest::read_jsonl;
@@ -10,24 +17,47 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod compress;
+pub mod date;
+pub mod detect;
+pub mod feed;
+pub mod files;
+pub mod html;
+pub mod table;
+pub mod warc;
+
+pub use detect::Format;
+pub use files::{read_path, read_reader, Articles, Options};
+pub use table::Columns;
+
 use eventwire_model::Article;
 use serde::Deserialize;
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
 /// Longest line or file accepted (bytes): 8 MiB, far beyond any news article. Longer input is
 /// reported as a bad record and never held in memory.
 pub const MAX_RECORD: usize = 8 << 20;
 
-/// A record that could not be read, with its location.
+/// A record that could not be read, with its location: `file:line: reason`, or `file: reason`
+/// when no line applies (the whole file, or a record named in the reason).
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}: {reason}")]
 pub struct ReadError {
     /// File name as given (`-` for stdin).
     pub file: String,
-    /// 1-based line (0 for the whole file).
+    /// 1-based line (0 for the whole file or a record that is not a line).
     pub line: usize,
-    /// Why.
+    /// Why (names the record — WARC record, feed item — where there is no line).
     pub reason: String,
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.file, self.reason),
+            line => write!(f, "{}:{line}: {}", self.file, self.reason),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -48,9 +78,10 @@ struct RawArticle {
 
 /// Reads JSONL articles; each bad line becomes one error and reading goes on.
 pub fn read_jsonl<'a, R: Read + 'a>(
-    file: &'a str,
+    file: &str,
     input: R,
 ) -> impl Iterator<Item = Result<Article, ReadError>> + 'a {
+    let file = file.to_string();
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line_no = 0usize;
     let mut buf = Vec::new();
@@ -58,7 +89,7 @@ pub fn read_jsonl<'a, R: Read + 'a>(
         buf.clear();
         line_no += 1;
         let err = |reason: String| ReadError {
-            file: file.to_string(),
+            file: file.clone(),
             line: line_no,
             reason,
         };

@@ -162,6 +162,18 @@ pub struct CiteInfo {
     pub language: String,
 }
 
+impl CiteInfo {
+    /// The citation of an article (language `en` unless the article says otherwise).
+    pub fn of(article: &Article) -> Self {
+        CiteInfo {
+            url: article.url.clone(),
+            title: article.title.clone(),
+            publication: article.source.clone(),
+            language: article.language.clone().unwrap_or_else(|| "en".into()),
+        }
+    }
+}
+
 /// Who asserts an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Attribution {

@@ -1,5 +1,6 @@
 //! Where it happened: the built-in gazetteer (GeoNames-derived `data/geo/places.tsv.gz` plus the
-//! curated `data/geo/regions.txt`), toponym detection in tokens, and candidate ranking.
+//! curated `data/geo/regions.txt`, compiled at build time into the tables of `geo_format.rs` and
+//! used in place), toponym detection in tokens, and candidate ranking.
 //!
 //! Detection takes capitalised token runs that name a gazetteer entry, skipping ordinary English
 //! words ("March", "Police") unless a location cue precedes them ("in", "near", "the town of").
@@ -7,55 +8,140 @@
 //! (country, province, capital, admin seat), population, alternate-name count, exact vs alternate
 //! name, and the story's context (countries named in it, other places' provinces).
 
-use eventwire_text::{normalize, Lemmatizer, Token, TokenKind};
+pub use crate::geo_format::name_key;
+use crate::geo_format::{
+    self, Row, APPROXIMATE, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT, NONE, POPULATED, PREFIX,
+    PRIMARY, REGION,
+};
+use eventwire_text::{Lemmatizer, Token, TokenKind};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashMap;
-use std::io::Read;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
-const PLACES: &[u8] = include_bytes!("../../../data/geo/places.tsv.gz");
+/// Bytes embedded with the alignment of `u32`, so the tables can be viewed in place.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+macro_rules! table {
+    ($file:literal) => {{
+        static T: &Aligned<[u8]> = &Aligned {
+            _align: [],
+            bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/", $file)),
+        };
+        &T.bytes
+    }};
+}
+
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
+/// Name lookups each thread remembers (a few megabytes).
+const RECENT_LOOKUPS: usize = 1 << 16;
+/// Weights of the learned ranking (`scripts/train_geo_scorer.py`): `feature TAB weight` lines.
+const SCORER: &str = include_str!("../../../data/geo/scorer.tsv");
+
+/// What the learned ranking weighs for each candidate, in `scorer.tsv`'s names: prominence, feature
+/// code, name, and the story's context (other names' countries and provinces, distance to the other
+/// places resolved in the first round, a ", Ky." qualifier after the name).
+pub const FEATURES: [&str; 28] = [
+    "ln_population",
+    "ln_alt_names",
+    "country",
+    "adm1",
+    "adm2",
+    "capital",
+    "adm1_seat",
+    "lower_seat",
+    "section",
+    "gone",
+    "region",
+    "primary_name",
+    "unit_word_admin",
+    "approximate",
+    "country_named",
+    "actor_country",
+    "country_share",
+    "country_share_resolved",
+    "admin1_resolved",
+    "admin1_possible",
+    "ln_distance",
+    "no_points",
+    "qualified",
+    "ln_rank",
+    "admin1_named",
+    "admin1_share_resolved",
+    "admin2_possible",
+    "ln_unit_population",
+];
+/// One candidate's [`FEATURES`].
+pub type Features = [f32; FEATURES.len()];
+/// Receives each candidate's features in the learned round: (mention, candidate, features).
+pub type Explain<'a> = &'a mut dyn FnMut(usize, Target, &Features);
+const F_LN_POP: usize = 0;
+const F_LN_ALT: usize = 1;
+const F_PCLI: usize = 2;
+const F_ADM1: usize = 3;
+const F_ADM2: usize = 4;
+const F_PPLC: usize = 5;
+const F_PPLA: usize = 6;
+const F_PPLA_LOWER: usize = 7;
+const F_PPLX: usize = 8;
+const F_GONE: usize = 9;
+const F_REGION: usize = 10;
+const F_PRIMARY: usize = 11;
+const F_UNIT_ADMIN: usize = 12;
+const F_APPROXIMATE: usize = 13;
+const F_COUNTRY_NAMED: usize = 14;
+const F_ACTOR_COUNTRY: usize = 15;
+const F_COUNTRY_SHARE: usize = 16;
+const F_COUNTRY_RESOLVED: usize = 17;
+const F_ADMIN1_RESOLVED: usize = 18;
+const F_ADMIN1_POSSIBLE: usize = 19;
+const F_LN_DISTANCE: usize = 20;
+const F_NO_POINTS: usize = 21;
+const F_QUALIFIED: usize = 22;
+const F_LN_RANK: usize = 23;
+const F_ADMIN1_NAMED: usize = 24;
+const F_ADMIN1_SHARE_RESOLVED: usize = 25;
+const F_ADMIN2_POSSIBLE: usize = 26;
+const F_LN_UNIT_POP: usize = 27;
 /// Our country lexicon: its demonyms resolve given spans like "Turkish" to the country.
 const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt");
 
-/// A short code shared by many rows ("PPL", "US", "05"), stored once.
-pub type Code = std::sync::Arc<str>;
-
-/// One gazetteer row: a country, an admin unit or a populated place.
-#[derive(Debug, Clone)]
-pub struct Place {
+/// One gazetteer row (a country, an admin unit or a populated place), viewed in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'g> {
     /// GeoNames id.
     pub geonameid: u64,
     /// Primary name.
-    pub name: Box<str>,
+    pub name: &'g str,
     /// Latitude.
     pub lat: f32,
     /// Longitude.
     pub lon: f32,
     /// GeoNames feature class (`P`, `A`).
-    pub feature_class: Code,
+    pub feature_class: &'static str,
     /// GeoNames feature code (`PPLC`, `ADM1`, `PCLI`, …).
-    pub feature_code: Code,
+    pub feature_code: &'g str,
     /// ISO alpha-2.
-    pub cc2: Code,
+    pub cc2: &'g str,
     /// ISO alpha-3.
-    pub cc3: Code,
-    /// Admin-1 code within the country.
-    pub admin1: Code,
-    /// Admin-2 code within the admin-1.
-    pub admin2: Code,
+    pub cc3: &'g str,
     /// Population (a lower bound for admin units).
     pub population: u64,
     /// Number of alternate names (prominence).
     pub alt_count: u32,
     /// The coordinate is the parent unit's (`coord_src = p`).
     pub approximate: bool,
+    admin1: u32,
+    admin2: u32,
 }
 
-impl Place {
+impl Place<'_> {
     /// PLOVER resolution: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
     pub fn resolution(&self) -> u8 {
-        let r: u8 = match &*self.feature_code {
+        let r: u8 = match self.feature_code {
             "PCLI" => 1,
             "ADM1" => 2,
             "ADM2" => 3,
@@ -67,6 +153,26 @@ impl Place {
         } else {
             r
         }
+    }
+
+    /// Whether two rows lie in the same province (`cc2.admin1` key), both having one.
+    pub fn same_admin1(&self, other: &Place<'_>) -> bool {
+        self.admin1 != NONE && self.admin1 == other.admin1
+    }
+
+    /// Whether two rows lie in the same district, both having one.
+    pub fn same_admin2(&self, other: &Place<'_>) -> bool {
+        self.admin2 != NONE && self.admin2 == other.admin2
+    }
+
+    /// An opaque key of the row's province, if it has one.
+    pub fn admin1_key(&self) -> Option<u32> {
+        (self.admin1 != NONE).then_some(self.admin1)
+    }
+
+    /// An opaque key of the row's district, if it has one.
+    pub fn admin2_key(&self) -> Option<u32> {
+        (self.admin2 != NONE).then_some(self.admin2)
     }
 }
 
@@ -88,10 +194,39 @@ pub struct Region {
 /// What a mention resolved to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// A row of the gazetteer (index into [`Gazetteer::places`]).
+    /// A row of the gazetteer (see [`Gazetteer::place`]).
     Place(u32),
     /// A curated region (index into [`Gazetteer::regions`]).
     Region(u32),
+}
+
+/// A compiled candidate: the target, and whether the name is its primary name.
+fn decode(c: u32) -> (Target, bool) {
+    if c & REGION != 0 {
+        (Target::Region(c & !REGION), false)
+    } else {
+        (Target::Place(c & !PRIMARY), c & PRIMARY != 0)
+    }
+}
+
+/// The candidates of a mention: a name's compiled list, or one country for a demonym.
+#[derive(Debug, Clone, Copy)]
+enum Candidates {
+    Listed(&'static [u32]),
+    Single([u32; 1]),
+}
+
+impl Candidates {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Candidates::Listed(s) => s,
+            Candidates::Single(s) => s,
+        }
+    }
+
+    fn targets(&self) -> impl Iterator<Item = Target> + '_ {
+        self.as_slice().iter().map(|&c| decode(c).0)
+    }
 }
 
 /// A place name found in a sentence and what it resolved to.
@@ -109,65 +244,41 @@ pub struct GeoMention {
     pub cued: bool,
     /// A unit word follows ("region", "oblast", "province"): an admin unit is meant.
     pub unit: bool,
-    candidates: Vec<Target>,
+    candidates: Candidates,
+    /// Candidates of a qualifying name after a comma ("Frankfort, Ky.").
+    qualifier: Option<&'static [u32]>,
 }
 
-/// The compiled gazetteer: rows, regions and a name index.
+/// The gazetteer: compiled tables used in place, regions, and our demonyms.
 pub struct Gazetteer {
-    /// All rows.
-    pub places: Vec<Place>,
+    rows: &'static [Row],
+    strings: &'static str,
+    names: fst::Map<&'static [u8]>,
+    candidates: &'static [u32],
+    admin1_rows: &'static [u32],
+    admin2_rows: &'static [u32],
+    /// (cc2, cc3, country row or [`NONE`]) by [`Row::country`].
+    countries: Vec<(&'static str, &'static str, u32)>,
+    /// Country rows by alpha-2 and alpha-3 code.
+    country_rows: FxHashMap<&'static str, u32>,
+    features: Vec<&'static str>,
     /// Curated regions.
     pub regions: Vec<Region>,
-    index: FxHashMap<Box<str>, Vec<Target>>,
-    units: HashMap<Box<str>, u32>,
-    primary: Vec<Box<str>>,
-    grid: OnceLock<HashMap<(i16, i16), Vec<u32>>>,
-    demonyms: HashMap<String, u32>,
-    /// Every word-prefix of a multi-word name ("new", "new york"), so detection stops early.
-    prefixes: FxHashSet<Box<str>>,
+    grid: OnceLock<FxHashMap<(i16, i16), Vec<u32>>>,
+    demonyms: FxHashMap<String, u32>,
+    scorer: Features,
 }
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Gazetteer({} places, {} regions, {} names)",
-            self.places.len(),
+            "Gazetteer({} places, {} regions, {} keys)",
+            self.rows.len(),
             self.regions.len(),
-            self.index.len()
+            self.names.len()
         )
     }
-}
-
-fn intern(codes: &mut HashMap<String, Code>, s: &str) -> Code {
-    if let Some(c) = codes.get(s) {
-        return c.clone();
-    }
-    let c: Code = s.into();
-    codes.insert(s.to_string(), c.clone());
-    c
-}
-
-/// The lookup key of a name: normalised, hyphens as spaces, single spaces.
-pub fn name_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut push_words = |n: &str| {
-        for w in n
-            .split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-    };
-    if s.is_ascii() {
-        push_words(&s.to_ascii_lowercase());
-    } else {
-        push_words(&normalize(s));
-    }
-    out
 }
 
 /// Words that put a place name right after them.
@@ -196,6 +307,43 @@ fn is_never(w: &str) -> bool {
     SET.get_or_init(|| NEVER.iter().copied().collect())
         .contains(w)
 }
+
+/// Words before a name that make it a person's.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "lord",
+    "lady",
+    "president",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "rep",
+    "mayor",
+    "judge",
+    "prince",
+    "princess",
+    "king",
+    "queen",
+    "pope",
+    "minister",
+    "gen",
+    "general",
+    "col",
+    "capt",
+    "sgt",
+    "lt",
+    "rev",
+    "father",
+    "sister",
+    "coach",
+    "chancellor",
+];
 
 /// Capitalised words that are never places in news text.
 const NEVER: &[&str] = &[
@@ -299,140 +447,53 @@ const NEVER: &[&str] = &[
 ];
 
 impl Gazetteer {
-    /// The bundled gazetteer, loaded once per process (about 0.3 s, ≈ 150 MB).
+    /// The bundled gazetteer, loaded once per process (a few milliseconds: the compiled tables
+    /// are used where they lie in the binary).
     pub fn bundled() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
-        G.get_or_init(|| {
-            Gazetteer::parse(PLACES, REGIONS)
-                .expect("the bundled gazetteer is valid (a test guards it)")
-        })
+        G.get_or_init(Gazetteer::load)
     }
 
-    /// Parses a gzip-compressed places table and a regions file; returns a located error line.
-    pub fn parse(places_gz: &[u8], regions: &str) -> Result<Gazetteer, String> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(places_gz)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("places.tsv.gz: {e}"))?;
-        let mut places = Vec::with_capacity(260_000);
-        let mut primary = Vec::with_capacity(260_000);
-        let mut index: FxHashMap<Box<str>, Vec<Target>> =
-            FxHashMap::with_capacity_and_hasher(700_000, Default::default());
-        let mut units = HashMap::new();
-        let mut codes: HashMap<String, Code> = HashMap::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 15 {
-                return Err(format!(
-                    "places.tsv.gz:{}: expected 15 tab-separated fields, found {}",
-                    n + 1,
-                    f.len()
-                ));
-            }
-            let num = |s: &str| {
-                s.parse::<f64>()
-                    .map_err(|_| format!("places.tsv.gz:{}: {s:?} is not a number", n + 1))
-            };
-            let i = places.len() as u32;
-            let place = Place {
-                geonameid: num(f[0])? as u64,
-                name: f[1].into(),
-                lat: num(f[3])? as f32,
-                lon: num(f[4])? as f32,
-                feature_class: intern(&mut codes, f[5]),
-                feature_code: intern(&mut codes, f[6]),
-                cc2: intern(&mut codes, f[7]),
-                cc3: intern(&mut codes, f[8]),
-                admin1: intern(&mut codes, f[9]),
-                admin2: intern(&mut codes, f[10]),
-                population: f[11].parse().unwrap_or(0),
-                alt_count: f[12].parse().unwrap_or(0),
-                approximate: f[14] == "p",
-            };
-            match &*place.feature_code {
-                "PCLI" => {
-                    units.insert(place.cc2.to_string().into(), i);
-                    units.insert(place.cc3.to_string().into(), i);
-                }
-                "ADM1" => {
-                    units.insert(format!("{}.{}", place.cc2, place.admin1).into(), i);
-                }
-                "ADM2" => {
-                    units.insert(
-                        format!("{}.{}.{}", place.cc2, place.admin1, place.admin2).into(),
-                        i,
-                    );
-                }
-                _ => {}
-            }
-            primary.push(name_key(f[1]).into_boxed_str());
-            for name in f[13].split('|').filter(|s| !s.is_empty()) {
-                let v = index.entry(name_key(name).into_boxed_str()).or_default();
-                if !v.contains(&Target::Place(i)) {
-                    v.push(Target::Place(i));
-                }
-            }
-            places.push(place);
-        }
-        let mut regs = Vec::new();
-        for (n, line) in regions.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let f: Vec<&str> = line.split('|').map(str::trim).collect();
-            let bad = |why: &str| format!("regions.txt:{}: {why}", n + 1);
-            if f.len() != 7 {
-                return Err(bad(&format!(
-                    "expected 7 fields separated by '|', found {}",
-                    f.len()
-                )));
-            }
-            let (Ok(lat), Ok(lon)) = (f[4].parse::<f32>(), f[5].parse::<f32>()) else {
-                return Err(bad("lat/lon are not numbers"));
-            };
-            let names: Vec<&str> = f[1]
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+    fn load() -> Gazetteer {
+        let names = fst::Map::new(&include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"))[..])
+            .expect("build.rs writes a valid names index");
+        let strings = include_str!(concat!(env!("OUT_DIR"), "/strings.txt"));
+        let countries: Vec<(&str, &str, u32)> =
+            include_str!(concat!(env!("OUT_DIR"), "/countries.tsv"))
+                .lines()
+                .map(|l| {
+                    let mut f = l.split('\t');
+                    let (cc2, cc3) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
+                    let row = f.next().and_then(|r| r.parse().ok()).unwrap_or(NONE);
+                    (cc2, cc3, row)
+                })
                 .collect();
-            let i = regs.len() as u32;
-            for name in &names {
-                index
-                    .entry(name_key(name).into_boxed_str())
-                    .or_default()
-                    .insert(0, Target::Region(i));
+        let mut country_rows = FxHashMap::default();
+        for &(cc2, cc3, row) in &countries {
+            if row != NONE {
+                country_rows.insert(cc2, row);
+                country_rows.insert(cc3, row);
             }
-            regs.push(Region {
-                id: f[0].to_string(),
-                name: names.first().copied().unwrap_or(f[0]).to_string(),
-                countries: f[2]
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty() && *s != "-")
-                    .map(String::from)
-                    .collect(),
-                lat,
-                lon,
-            });
         }
-        let mut demonyms = HashMap::new();
-        let by_cc3: HashMap<&str, u32> = places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| &*p.feature_code == "PCLI")
-            .map(|(i, p)| (&*p.cc3, i as u32))
+        let regions = geo_format::parse_regions(REGIONS)
+            .expect("build.rs has parsed regions.txt")
+            .into_iter()
+            .map(|r| Region {
+                id: r.id.to_string(),
+                name: r.names[0].to_string(),
+                countries: r.countries.iter().map(|c| c.to_string()).collect(),
+                lat: r.lat,
+                lon: r.lon,
+            })
             .collect();
+        let mut demonyms = FxHashMap::default();
         for line in COUNTRIES
             .lines()
             .filter(|l| !l.trim_start().starts_with('#'))
         {
             let f: Vec<&str> = line.split(" | ").collect();
             if let (Some(code), Some(dem)) = (f.first(), f.get(2)) {
-                if let Some(&row) = by_cc3.get(code.trim()) {
+                if let Some(&row) = country_rows.get(code.trim()) {
                     for d in dem
                         .split(';')
                         .map(str::trim)
@@ -443,110 +504,134 @@ impl Gazetteer {
                 }
             }
         }
-        // Keep each name's 25 most prominent candidates, most prominent first: ranking then costs
-        // the same for "Washington" as for "Xankandi".
-        let static_rank: Vec<f32> = places
-            .iter()
-            .map(|p| {
-                let feature = match &*p.feature_code {
-                    "PCLI" => 30.0,
-                    "ADM1" | "PPLC" => 8.0,
-                    "PPLA" => 5.0,
-                    _ => 0.0,
-                };
-                feature + (p.population as f32 + 1.0).ln() + 1.5 * (p.alt_count as f32 + 1.0).ln()
-            })
-            .collect();
-        let prominence = |t: &Target| match *t {
-            Target::Region(_) => f32::MAX,
-            Target::Place(i) => static_rank[i as usize],
-        };
-        for v in index.values_mut() {
-            if v.len() > 1 {
-                v.sort_by(|a, b| prominence(b).total_cmp(&prominence(a)));
-                v.truncate(25);
-            }
-        }
-        let mut prefixes = FxHashSet::default();
-        for key in index.keys() {
-            if let Some(stem) = key.strip_suffix('.') {
-                prefixes.insert(stem.into());
-            }
-            let mut at = 0;
-            while let Some(sp) = key[at..].find(' ') {
-                prefixes.insert(key[..at + sp].into());
-                at += sp + 1;
-            }
-        }
-        Ok(Gazetteer {
-            places,
-            regions: regs,
-            index,
-            units,
-            primary,
+        Gazetteer {
+            rows: bytemuck::cast_slice(table!("rows.bin")),
+            strings,
+            names,
+            candidates: bytemuck::cast_slice(table!("candidates.bin")),
+            admin1_rows: bytemuck::cast_slice(table!("admin1.bin")),
+            admin2_rows: bytemuck::cast_slice(table!("admin2.bin")),
+            countries,
+            country_rows,
+            features: include_str!(concat!(env!("OUT_DIR"), "/features.txt"))
+                .lines()
+                .collect(),
+            regions,
             grid: OnceLock::new(),
             demonyms,
-            prefixes,
+            scorer: parse_scorer(SCORER).expect("data/geo/scorer.tsv is valid (a test guards it)"),
+        }
+    }
+
+    /// The row of a [`Target::Place`] index.
+    pub fn place(&self, i: u32) -> Place<'_> {
+        let r = &self.rows[i as usize];
+        let (cc2, cc3, _) = self.countries[usize::from(r.country)];
+        let start = r.name_start as usize;
+        Place {
+            geonameid: u64::from(r.geonameid),
+            name: &self.strings[start..start + usize::from(r.name_len)],
+            lat: r.lat,
+            lon: r.lon,
+            feature_class: if r.flags & POPULATED != 0 { "P" } else { "A" },
+            feature_code: self.features[usize::from(r.feature)],
+            cc2,
+            cc3,
+            population: u64::from(r.population),
+            alt_count: u32::from(r.alt_count),
+            approximate: r.flags & APPROXIMATE != 0,
+            admin1: r.admin1,
+            admin2: r.admin2,
+        }
+    }
+
+    /// The candidates of a name key and its flags ([`geo_format::PREFIX`], …).
+    fn entry(&self, key: &str) -> Option<(&'static [u32], u8)> {
+        thread_local! {
+            /// This thread's recent lookups in the bundled gazetteer (the only one there is):
+            /// news repeats its capitalised words, and a hash probe is cheaper than a walk of
+            /// the names index.
+            static RECENT: RefCell<FxHashMap<Box<str>, Option<u64>>> = RefCell::default();
+        }
+        let packed = RECENT.with_borrow_mut(|recent| {
+            if let Some(v) = recent.get(key) {
+                return *v;
+            }
+            let v = self.names.get(key);
+            if recent.len() >= RECENT_LOOKUPS {
+                recent.clear();
+            }
+            recent.insert(key.into(), v);
+            v
+        });
+        let candidates: &'static [u32] = self.candidates;
+        packed.map(|v| {
+            let (start, count, flags) = geo_format::unpack(v);
+            (&candidates[start..start + count], flags)
         })
     }
 
+    /// The candidates of a name key (empty when it names nothing).
+    fn candidates_of(&self, key: &str) -> &'static [u32] {
+        self.entry(key).map_or(&[], |e| e.0)
+    }
+
     /// The country row of an alpha-2 code.
-    pub fn country(&self, cc2: &str) -> Option<&Place> {
-        self.units.get(cc2).map(|&i| &self.places[i as usize])
+    pub fn country(&self, cc2: &str) -> Option<Place<'_>> {
+        self.country_rows
+            .get(cc2)
+            .filter(|_| cc2.len() == 2)
+            .map(|&i| self.place(i))
     }
 
     /// The country row of an alpha-3 code.
-    pub fn country3(&self, cc3: &str) -> Option<&Place> {
-        self.country3_index(cc3).map(|i| &self.places[i as usize])
+    pub fn country3(&self, cc3: &str) -> Option<Place<'_>> {
+        self.country3_index(cc3).map(|i| self.place(i))
     }
 
     /// Index of the country row of an alpha-3 code.
     pub fn country3_index(&self, cc3: &str) -> Option<u32> {
-        // Country rows are keyed by both codes: two letters (alpha-2) and three (alpha-3).
-        self.units.get(cc3).copied().filter(|_| cc3.len() == 3)
+        self.country_rows
+            .get(cc3)
+            .copied()
+            .filter(|_| cc3.len() == 3)
     }
 
     /// Index of the ADM1 row containing a place.
-    pub fn admin1_index_of(&self, p: &Place) -> Option<u32> {
-        if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
+    pub fn admin1_index_of(&self, p: &Place<'_>) -> Option<u32> {
+        if p.admin1 == NONE || p.feature_code == "ADM1" {
             return None;
         }
-        self.units
-            .get(format!("{}.{}", p.cc2, p.admin1).as_str())
-            .copied()
+        Some(self.admin1_rows[p.admin1 as usize]).filter(|&r| r != NONE)
     }
 
     /// The ADM1 row containing a place.
-    pub fn admin1_of(&self, p: &Place) -> Option<&Place> {
-        if p.admin1.is_empty() || &*p.feature_code == "ADM1" {
-            return None;
-        }
-        self.units
-            .get(format!("{}.{}", p.cc2, p.admin1).as_str())
-            .map(|&i| &self.places[i as usize])
+    pub fn admin1_of(&self, p: &Place<'_>) -> Option<Place<'_>> {
+        self.admin1_index_of(p).map(|i| self.place(i))
     }
 
     /// The ADM2 row containing a place.
-    pub fn admin2_of(&self, p: &Place) -> Option<&Place> {
-        if p.admin2.is_empty() || &*p.feature_code == "ADM2" {
+    pub fn admin2_of(&self, p: &Place<'_>) -> Option<Place<'_>> {
+        if p.admin2 == NONE || p.feature_code == "ADM2" {
             return None;
         }
-        self.units
-            .get(format!("{}.{}.{}", p.cc2, p.admin1, p.admin2).as_str())
-            .map(|&i| &self.places[i as usize])
+        Some(self.admin2_rows[p.admin2 as usize])
+            .filter(|&r| r != NONE)
+            .map(|i| self.place(i))
     }
 
-    /// Candidates for an exact name (any spelling the gazetteer knows).
-    pub fn lookup(&self, name: &str) -> &[Target] {
-        self.index
-            .get(name_key(name).as_str())
-            .map_or(&[], |v| v.as_slice())
+    /// Candidates for an exact name (any spelling the gazetteer knows), most prominent first.
+    pub fn lookup(&self, name: &str) -> Vec<Target> {
+        self.candidates_of(&name_key(name))
+            .iter()
+            .map(|&c| decode(c).0)
+            .collect()
     }
 
     /// Alpha-3 country of a target.
     pub fn country_of(&self, t: Target) -> &str {
         match t {
-            Target::Place(i) => &self.places[i as usize].cc3,
+            Target::Place(i) => self.countries[usize::from(self.rows[i as usize].country)].1,
             Target::Region(i) => self.regions[i as usize]
                 .countries
                 .first()
@@ -557,7 +642,7 @@ impl Gazetteer {
     /// Latitude and longitude of a target.
     pub fn point(&self, t: Target) -> (f32, f32) {
         match t {
-            Target::Place(i) => (self.places[i as usize].lat, self.places[i as usize].lon),
+            Target::Place(i) => (self.rows[i as usize].lat, self.rows[i as usize].lon),
             Target::Region(i) => (self.regions[i as usize].lat, self.regions[i as usize].lon),
         }
     }
@@ -574,7 +659,7 @@ impl Gazetteer {
                 i += 1;
                 continue;
             }
-            let mut best: Option<(usize, &Vec<Target>)> = None;
+            let mut best: Option<(usize, &'static [u32], u8)> = None;
             key.clear();
             let mut k = i;
             let mut words = 0;
@@ -589,7 +674,7 @@ impl Gazetteer {
                         && !tk.capitalized
                         && !matches!(
                             tk.norm.as_str(),
-                            "of" | "de" | "al" | "el" | "the" | "d'" | "'s"
+                            "of" | "de" | "al" | "el" | "the" | "d'" | "'s" | "."
                         ))
                 {
                     break;
@@ -600,19 +685,21 @@ impl Gazetteer {
                 key.push_str(&tk.norm);
                 words += 1;
                 k += 1;
-                if let Some(c) = self.index.get(key.as_str()) {
-                    // "Frankfort, Ky.": a name may end in its abbreviation's period.
-                    if tokens[k - 1].capitalized
-                        || (tk.norm == "." && k >= 2 && tokens[k - 2].capitalized)
-                    {
-                        best = Some((k, c));
-                    }
+                let Some((c, flags)) = self.entry(&key) else {
+                    break;
+                };
+                // "Frankfort, Ky.": a name may end in its abbreviation's period.
+                if !c.is_empty()
+                    && (tokens[k - 1].capitalized
+                        || (tk.norm == "." && k >= 2 && tokens[k - 2].capitalized))
+                {
+                    best = Some((k, c, flags));
                 }
-                if !self.prefixes.contains(key.as_str()) {
+                if flags & PREFIX == 0 {
                     break;
                 }
             }
-            let Some((end, cands)) = best else {
+            let Some((end, cands, flags)) = best else {
                 i += 1;
                 continue;
             };
@@ -621,23 +708,24 @@ impl Gazetteer {
                     && tokens[i - 1].norm == "the"
                     && CUES.contains(&tokens[i - 2].norm.as_str()));
             let single = end - i == 1;
+            let letters = t.norm.chars().filter(|c| c.is_alphabetic()).count();
+            // "Ky.", "Fla.": an abbreviation's period says it is not an ordinary word.
+            let abbreviation =
+                t.norm.ends_with('.') || tokens.get(end - 1).is_some_and(|x| x.norm == ".");
             let common_word = single
-                && (lemmatizer.is_word(&t.norm)
-                    || t.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2)
+                && !abbreviation
+                && (lemmatizer.is_word(&t.norm) || letters <= 2)
                 && !t.all_caps;
+            // "BA", "IS", "EU": short capitals are initials unless they name a country.
+            let initials = single && t.all_caps && letters <= 3 && !abbreviation;
             let sentence_start = i == 0 || tokens[i - 1].norm == "\"";
-            let country_or_region = cands.iter().any(|c| match *c {
-                Target::Region(_) => true,
-                Target::Place(p) => &*self.places[p as usize].feature_code == "PCLI",
-            });
-            let major = country_or_region || cands.iter().any(|c| matches!(*c, Target::Place(p) if matches!(&*self.places[p as usize].feature_code, "ADM1" | "PPLC")));
-            let prominent = country_or_region
-                || cands.iter().any(|c| {
-                    matches!(*c, Target::Place(p) if {
-                        let p = &self.places[p as usize];
-                        matches!(&*p.feature_code, "ADM1" | "PPLC") || p.population >= 100_000
-                    })
-                });
+            let country_or_region = flags & NAMES_COUNTRY != 0;
+            let major = flags & NAMES_MAJOR != 0;
+            let prominent = flags & NAMES_PROMINENT != 0;
+            // "Mr Paterson", "President Lincoln": a title makes the name a person's.
+            let titled = i > 0 && TITLES.contains(&tokens[i - 1].norm.trim_end_matches('.'));
+            // "Metcalfe County Sheriff's Office": a unit's name may start a longer one.
+            let ends_in_unit = end - i > 1 && UNIT_WORDS.contains(&tokens[end - 1].norm.as_str());
             // An ordinary word ("Mobile", "March") is a place only after a cue or as a country;
             // a sentence's first word only after a cue or when it is prominent; a name inside a
             // longer proper name ("Washington Post", "George Washington") only after a cue.
@@ -645,16 +733,21 @@ impl Gazetteer {
                 n.capitalized
                     && n.kind == TokenKind::Word
                     && !UNIT_WORDS.contains(&n.norm.as_str())
-                    && !self.index.contains_key(n.norm.as_str())
+                    && !self.prominent(&n.norm)
             });
-            let in_longer_name = tokens.get(end).is_some_and(|n| {
-                n.capitalized && n.kind == TokenKind::Word && !UNIT_WORDS.contains(&n.norm.as_str())
-            }) || (i > 0
-                && !sentence_start
-                && tokens[i - 1].capitalized
-                && tokens[i - 1].kind == TokenKind::Word
-                && !is_never(&tokens[i - 1].norm));
+            let in_longer_name = !ends_in_unit
+                && (tokens.get(end).is_some_and(|n| {
+                    n.capitalized
+                        && n.kind == TokenKind::Word
+                        && !UNIT_WORDS.contains(&n.norm.as_str())
+                }) || (i > 0
+                    && !sentence_start
+                    && tokens[i - 1].capitalized
+                    && tokens[i - 1].kind == TokenKind::Word
+                    && !is_never(&tokens[i - 1].norm)));
             if (common_word && !cued && !country_or_region)
+                || (initials && !country_or_region)
+                || titled
                 || (sentence_start && !cued && !prominent)
                 || (in_longer_name && !cued && !prominent)
                 || (next_is_name && !cued && !major)
@@ -668,11 +761,12 @@ impl Gazetteer {
             out.push(GeoMention {
                 start: i,
                 end,
-                target: cands[0],
+                target: decode(cands[0]).0,
                 score: 0.0,
                 cued,
                 unit,
-                candidates: cands.clone(),
+                candidates: Candidates::Listed(cands),
+                qualifier: None,
             });
             i = end;
         }
@@ -687,108 +781,270 @@ impl Gazetteer {
         tokens_of: impl Fn(&GeoMention) -> String,
         context_countries: &[String],
     ) {
-        // Pass 1: countries and regions named in the story, and unambiguous places.
-        let mut countries: FxHashMap<String, f32> = FxHashMap::default();
-        for c in context_countries {
-            *countries.entry(c.clone()).or_default() += 0.5;
-        }
-        for m in mentions.iter() {
-            let named_country = m.candidates.iter().find(|c| matches!(c, Target::Place(p) if &*self.places[*p as usize].feature_code == "PCLI"));
-            if let Some(c) = named_country {
-                *countries
-                    .entry(self.country_of(*c).to_string())
-                    .or_default() += 1.0;
-            } else if m.candidates.len() == 1 {
-                *countries
-                    .entry(self.country_of(m.candidates[0]).to_string())
-                    .or_default() += 0.5;
-            }
-        }
-        // Pass 2: score candidates; in the second round, provinces that other place names of the
-        // story resolved into pull candidates towards them ("Paris" in a story about Lamar
-        // County, Texas is Paris, Texas).
+        self.rank(mentions, tokens_of, context_countries, None);
+    }
+
+    /// [`Gazetteer::resolve`], reporting every candidate's [`FEATURES`] in the learned round to
+    /// `explain` (mention index, candidate, features): the training data of the scorer.
+    fn rank(
+        &self,
+        mentions: &mut [GeoMention],
+        tokens_of: impl Fn(&GeoMention) -> String,
+        context_countries: &[String],
+        mut explain: Option<Explain<'_>>,
+    ) {
         let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
-        let mut admin1_votes: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+        // Distinct names: a story that repeats "Paris" ten times names one place, not ten.
+        let mut names: Vec<&str> = surfaces.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        let others = names.len().saturating_sub(1) as f32;
+        // Countries named in the story (by which names), and countries any reading lies in.
+        let mut named: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut possible_country: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         // Provinces any reading of a name could lie in: "Alexandria" and "Rapides Parish" share
         // Louisiana even before either is resolved.
-        let mut admin1_any: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+        let mut possible_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
+        let mut possible_admin2: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
+        // Provinces named in the story ("Georgia" pulls "Dublin" to Georgia).
+        let mut named_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
         for (k, m) in mentions.iter().enumerate() {
-            for c in &m.candidates {
-                if let Target::Place(i) = *c {
-                    let p = &self.places[i as usize];
-                    if !p.admin1.is_empty() && &*p.feature_code != "PCLI" {
-                        let v = admin1_any.entry((&p.cc2, &p.admin1)).or_default();
-                        if v.last() != Some(&k) {
-                            v.push(k);
+            let s = surfaces[k].as_str();
+            for t in m.candidates.targets() {
+                let cc = self.country_of(t);
+                add_once(possible_country.entry(cc).or_default(), s);
+                if let Target::Place(i) = t {
+                    let p = self.place(i);
+                    if p.feature_code == "PCLI" {
+                        add_once(named.entry(cc).or_default(), s);
+                    } else if let Some(a) = p.admin1_key() {
+                        add_once(possible_admin1.entry(a).or_default(), s);
+                        if p.feature_code == "ADM1" {
+                            add_once(named_admin1.entry(a).or_default(), s);
+                        }
+                        if let Some(a2) = p.admin2_key() {
+                            add_once(possible_admin2.entry(a2).or_default(), s);
                         }
                     }
                 }
             }
         }
-        for round in 0..2 {
-            for (k, m) in mentions.iter_mut().enumerate() {
-                let surface = &surfaces[k];
-                let mut best = (f32::MIN, m.candidates[0]);
-                for &c in &m.candidates {
-                    let mut s = self.score(c, surface, m.unit, &countries);
-                    if round == 1 {
-                        if let Target::Place(i) = c {
-                            let p = &self.places[i as usize];
-                            let others = admin1_votes.get(&(&*p.cc2, &*p.admin1)).map_or(0, |v| {
-                                v.iter().filter(|&&j| surfaces[j] != *surface).count()
-                            });
-                            s += 5.0 * (others.min(3) as f32);
-                            let mut possible: Vec<&str> = admin1_any
-                                .get(&(&*p.cc2, &*p.admin1))
-                                .map_or(Vec::new(), |v| {
-                                    v.iter()
-                                        .map(|&j| surfaces[j].as_str())
-                                        .filter(|x| *x != surface)
-                                        .collect()
-                                });
-                            possible.sort_unstable();
-                            possible.dedup();
-                            s += 2.0 * (possible.len().min(3) as f32);
+        let actors: FxHashSet<&str> = context_countries.iter().map(String::as_str).collect();
+        let count_others = |v: Option<&Vec<&str>>, s: &str| {
+            v.map_or(0, |v| v.iter().filter(|x| **x != s).count()) as f32
+        };
+        // Round 1: the candidates' own features and the story's possibilities, scored by hand;
+        // round 2 adds what round 1 resolved elsewhere in the story (provinces, countries,
+        // distances) and scores with the learned weights.
+        // Mentions of the same name with the same cues rank alike: each is scored once, through
+        // its first mention (`first[k]`).
+        let mut seen: FxHashMap<(&str, bool, Option<*const u32>, *const u32), usize> =
+            FxHashMap::default();
+        let first: Vec<usize> = mentions
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let key = (
+                    surfaces[k].as_str(),
+                    m.unit,
+                    m.qualifier.map(<[u32]>::as_ptr),
+                    m.candidates.as_slice().as_ptr(),
+                );
+                *seen.entry(key).or_insert(k)
+            })
+            .collect();
+        let mut scored: Vec<(usize, Target, Features)> = Vec::new();
+        for (k, m) in mentions.iter_mut().enumerate() {
+            if first[k] != k {
+                continue;
+            }
+            let surface = surfaces[k].as_str();
+            // A bare name that is both a capital or a province's seat and a province or district
+            // around it means the city ("Kiev", "Donetsk", "Washington"); "the Kiev region" keeps
+            // the province.
+            let seats: Vec<(&str, Option<u32>, Option<u32>)> = m
+                .candidates
+                .targets()
+                .filter(|_| !m.unit)
+                .filter_map(|t| match t {
+                    Target::Place(i) => {
+                        let p = self.place(i);
+                        match p.feature_code {
+                            "PPLC" => Some((p.cc3, None, None)),
+                            "PPLA" => Some((p.cc3, p.admin1_key(), None)),
+                            "PPLA2" => Some((p.cc3, None, p.admin2_key())),
+                            _ => None,
                         }
                     }
-                    if s > best.0 {
-                        best = (s, c);
+                    Target::Region(_) => None,
+                })
+                .collect();
+            let shadowed = |p: &Place<'_>| match p.feature_code {
+                "ADM1" => seats.iter().any(|&(cc, a1, a2)| {
+                    cc == p.cc3 && a2.is_none() && (a1.is_none() || a1 == p.admin1_key())
+                }),
+                "ADM2" => seats.iter().any(|&(cc, a1, a2)| {
+                    cc == p.cc3 && a1.is_none() && (a2.is_none() || a2 == p.admin2_key())
+                }),
+                _ => false,
+            };
+            let mut best = (f32::MIN, decode(m.candidates.as_slice()[0]).0);
+            for (rank, &c) in m.candidates.as_slice().iter().enumerate() {
+                let (target, primary) = decode(c);
+                let cc = self.country_of(target);
+                let mut f: Features = [0.0; FEATURES.len()];
+                f[F_LN_RANK] = (rank as f32 + 1.0).ln();
+                f[F_PRIMARY] = f32::from(u8::from(primary));
+                f[F_COUNTRY_NAMED] = count_others(named.get(cc), surface).min(3.0);
+                f[F_ACTOR_COUNTRY] = f32::from(u8::from(actors.contains(cc)));
+                if others > 0.0 {
+                    f[F_COUNTRY_SHARE] = count_others(possible_country.get(cc), surface) / others;
+                }
+                match target {
+                    Target::Region(_) => f[F_REGION] = 1.0,
+                    Target::Place(i) => {
+                        let p = self.place(i);
+                        if shadowed(&p) {
+                            continue;
+                        }
+                        // An admin unit's population is a sum of its places': its own scale.
+                        let pop = if p.feature_class == "P" {
+                            F_LN_POP
+                        } else {
+                            F_LN_UNIT_POP
+                        };
+                        f[pop] = (p.population as f32 + 1.0).ln();
+                        f[F_LN_ALT] = (p.alt_count as f32 + 1.0).ln();
+                        let code = match p.feature_code {
+                            "PCLI" => Some(F_PCLI),
+                            "ADM1" => Some(F_ADM1),
+                            "ADM2" => Some(F_ADM2),
+                            "PPLC" => Some(F_PPLC),
+                            "PPLA" => Some(F_PPLA),
+                            "PPLA2" | "PPLA3" | "PPLA4" | "PPLA5" => Some(F_PPLA_LOWER),
+                            "PPLX" => Some(F_PPLX),
+                            "PPLH" | "PPLQ" | "PPLW" => Some(F_GONE),
+                            _ => None,
+                        };
+                        if let Some(code) = code {
+                            f[code] = 1.0;
+                        }
+                        if m.unit && matches!(p.feature_code, "ADM1" | "ADM2") {
+                            f[F_UNIT_ADMIN] = 1.0;
+                        }
+                        f[F_APPROXIMATE] = f32::from(u8::from(p.approximate));
+                        if let Some(a) = p.admin1_key() {
+                            f[F_ADMIN1_POSSIBLE] =
+                                count_others(possible_admin1.get(&a), surface).min(3.0);
+                            if p.feature_code != "ADM1" {
+                                f[F_ADMIN1_NAMED] =
+                                    count_others(named_admin1.get(&a), surface).min(2.0);
+                            }
+                        }
+                        if let Some(a2) = p.admin2_key() {
+                            f[F_ADMIN2_POSSIBLE] =
+                                count_others(possible_admin2.get(&a2), surface).min(3.0);
+                        }
+                        if let Some(q) = m.qualifier {
+                            let country = self.country_rows.get(p.cc3).copied();
+                            let admin1 = self.admin1_index_of(&p);
+                            f[F_QUALIFIED] = f32::from(u8::from(q.iter().any(|&c| {
+                                let t = decode(c).0;
+                                t == Target::Place(country.unwrap_or(NONE))
+                                    || t == Target::Place(admin1.unwrap_or(NONE))
+                            })));
+                        }
                     }
                 }
-                m.target = best.1;
-                m.score = best.0;
+                let s = self.static_score(target, primary, m.unit, &f);
+                if s > best.0 {
+                    best = (s, target);
+                }
+                scored.push((k, target, f));
             }
-            admin1_votes.clear();
-            for (k, m) in mentions.iter().enumerate() {
-                if let Target::Place(p) = m.target {
-                    let p = &self.places[p as usize];
-                    if !p.admin1.is_empty() && &*p.feature_code != "PCLI" {
-                        admin1_votes.entry((&p.cc2, &p.admin1)).or_default().push(k);
+            m.target = best.1;
+            m.score = best.0;
+        }
+        let mut resolved_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
+        let mut resolved_country: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut points: Vec<(&str, (f32, f32))> = Vec::new();
+        for (k, m) in mentions.iter().enumerate().filter(|(k, _)| first[*k] == *k) {
+            let s = surfaces[k].as_str();
+            add_once(
+                resolved_country
+                    .entry(self.country_of(m.target))
+                    .or_default(),
+                s,
+            );
+            if let Target::Place(p) = m.target {
+                let p = self.place(p);
+                if p.feature_code != "PCLI" {
+                    if let Some(a) = p.admin1_key() {
+                        add_once(resolved_admin1.entry(a).or_default(), s);
+                    }
+                    points.push((s, (p.lat, p.lon)));
+                }
+            }
+        }
+        for m in mentions.iter_mut() {
+            m.score = f32::MIN;
+        }
+        for (k, target, mut f) in scored {
+            let surface = surfaces[k].as_str();
+            if others > 0.0 {
+                f[F_COUNTRY_RESOLVED] =
+                    count_others(resolved_country.get(self.country_of(target)), surface) / others;
+            }
+            if let Target::Place(i) = target {
+                if let Some(a) = self.place(i).admin1_key() {
+                    let n = count_others(resolved_admin1.get(&a), surface);
+                    f[F_ADMIN1_RESOLVED] = n.min(3.0);
+                    if others > 0.0 {
+                        f[F_ADMIN1_SHARE_RESOLVED] = n / others;
                     }
                 }
             }
+            let (lat, lon) = self.point(target);
+            let shrink = lat.to_radians().cos();
+            // Equirectangular distance: exact enough for "near" and cheap.
+            let nearest = points
+                .iter()
+                .filter(|(s, _)| *s != surface)
+                .map(|(_, p)| {
+                    let dlon = (lon - p.1).abs();
+                    let dlon = dlon.min(360.0 - dlon) * shrink;
+                    (lat - p.0).powi(2) + dlon.powi(2)
+                })
+                .min_by(f32::total_cmp);
+            match nearest {
+                Some(d2) => f[F_LN_DISTANCE] = (1.0 + 11.1 * d2.sqrt()).ln(),
+                None => f[F_NO_POINTS] = 1.0,
+            }
+            if let Some(e) = explain.as_mut() {
+                e(k, target, &f);
+            }
+            let s: f32 = self.scorer.iter().zip(&f).map(|(w, x)| w * x).sum();
+            let m = &mut mentions[k];
+            if s > m.score {
+                m.target = target;
+                m.score = s;
+            }
+        }
+        for k in 0..mentions.len() {
+            let (target, score) = (mentions[first[k]].target, mentions[first[k]].score);
+            mentions[k].target = target;
+            mentions[k].score = score;
         }
     }
 
-    fn score(
-        &self,
-        c: Target,
-        surface: &str,
-        unit: bool,
-        countries: &FxHashMap<String, f32>,
-    ) -> f32 {
+    /// The hand-set score of the first round: prominence, feature code, named countries.
+    fn static_score(&self, c: Target, primary: bool, unit: bool, f: &Features) -> f32 {
         let p = match c {
-            Target::Region(r) => {
-                let in_story = self.regions[r as usize]
-                    .countries
-                    .iter()
-                    .any(|cc| countries.contains_key(cc));
-                return 40.0 + if in_story { 10.0 } else { 0.0 };
-            }
-            Target::Place(i) => &self.places[i as usize],
+            Target::Region(_) => return 45.0,
+            Target::Place(i) => self.place(i),
         };
-        let mut s = (p.population as f32 + 1.0).ln() + 1.5 * (p.alt_count as f32 + 1.0).ln();
-        s += match &*p.feature_code {
+        let mut s = f[F_LN_POP] + f[F_LN_UNIT_POP] + 1.5 * f[F_LN_ALT];
+        s += match p.feature_code {
             "PCLI" => 30.0,
             "ADM1" | "ADM2" if unit => 15.0,
             "ADM1" => 2.0,
@@ -800,13 +1056,11 @@ impl Gazetteer {
             "PPLH" | "PPLQ" | "PPLW" => -6.0,
             _ => 0.0,
         };
-        if let Target::Place(i) = c {
-            if *self.primary[i as usize] == *surface {
-                s += 3.0;
-            }
+        if primary {
+            s += 3.0;
         }
-        if let Some(w) = countries.get(&*p.cc3) {
-            s += 8.0 + 4.0 * w.min(3.0);
+        if f[F_COUNTRY_NAMED] > 0.0 || f[F_ACTOR_COUNTRY] > 0.0 {
+            s += 8.0 + 4.0 * (f[F_COUNTRY_NAMED] + 0.5 * f[F_ACTOR_COUNTRY]).min(3.0);
         }
         if p.approximate {
             s -= 1.0;
@@ -836,11 +1090,21 @@ impl Gazetteer {
         sentences: &[eventwire_text::Sentence],
         context_countries: &[String],
     ) -> Vec<Found> {
+        let mut detected: Vec<(usize, GeoMention)> = Vec::new();
+        for (k, s) in sentences.iter().enumerate() {
+            detected.extend(self.find(&s.tokens).into_iter().map(|m| (k, m)));
+        }
+        // Single uncued words that could be surnames instead.
+        let single = |k: usize, m: &GeoMention| {
+            (m.end - m.start == 1 && !m.cued).then(|| sentences[k].tokens[m.start].norm.as_str())
+        };
+        let doubtful: FxHashSet<&str> =
+            detected.iter().filter_map(|(k, m)| single(*k, m)).collect();
         // Surnames: the last word of a capitalised name that is not a place ("John Steele" makes a
         // later bare "Steele" a person).
         let mut surnames: FxHashSet<&str> = FxHashSet::default();
         let mut whole = String::new();
-        for s in sentences {
+        for s in sentences.iter().filter(|_| !doubtful.is_empty()) {
             let t = &s.tokens;
             let mut i = 0;
             while i < t.len() {
@@ -848,7 +1112,8 @@ impl Gazetteer {
                 while j < t.len() && t[j].capitalized && t[j].kind == TokenKind::Word {
                     j += 1;
                 }
-                if j - i >= 2 && !is_never(&t[i].norm) {
+                let last = t[j.max(1) - 1].norm.as_str();
+                if j - i >= 2 && doubtful.contains(last) && !is_never(&t[i].norm) {
                     whole.clear();
                     for (n, x) in t[i..j].iter().enumerate() {
                         if n > 0 {
@@ -856,11 +1121,7 @@ impl Gazetteer {
                         }
                         whole.push_str(&x.norm);
                     }
-                    let last = t[j - 1].norm.as_str();
-                    if !self.index.contains_key(whole.as_str())
-                        && !self.index.contains_key(t[i].norm.as_str())
-                        && !self.prominent(last)
-                    {
+                    if self.candidates_of(&whole).is_empty() && !self.prominent(last) {
                         surnames.insert(last);
                     }
                 }
@@ -868,20 +1129,21 @@ impl Gazetteer {
             }
         }
         let mut found = Vec::new();
-        for (k, s) in sentences.iter().enumerate() {
-            for m in self.find(&s.tokens) {
-                let single = m.end - m.start == 1;
-                if single && !m.cued && surnames.contains(s.tokens[m.start].norm.as_str()) {
-                    continue;
-                }
-                let (start, end) = (s.tokens[m.start].start, s.tokens[m.end - 1].end);
-                found.push(Found {
-                    sentence: k,
-                    start,
-                    end,
-                    mention: m,
-                });
+        for (k, m) in detected {
+            if single(k, &m).is_some_and(|w| surnames.contains(w)) {
+                continue;
             }
+            let s = &sentences[k];
+            let (start, end) = (s.tokens[m.start].start, s.tokens[m.end - 1].end);
+            found.push(Found {
+                sentence: k,
+                start,
+                end,
+                mention: GeoMention {
+                    qualifier: self.qualifier_after(text, end),
+                    ..m
+                },
+            });
         }
         let surfaces: Vec<String> = found
             .iter()
@@ -909,66 +1171,105 @@ impl Gazetteer {
         found
     }
 
-    /// Resolves names whose spans are already known (gold spans): one mention per name, ranked
-    /// together; `None` where the gazetteer has no such name.
-    pub fn resolve_names(
+    /// Resolves names whose spans are already known (gold spans; byte ranges into `text`): one
+    /// mention per span, ranked together; `None` where the gazetteer has no such name. `explain`
+    /// receives each candidate's features in the learned round (span index, candidate, features).
+    pub fn resolve_spans(
         &self,
-        names: &[String],
+        text: &str,
+        spans: &[(usize, usize)],
         context_countries: &[String],
+        explain: Option<Explain<'_>>,
     ) -> Vec<Option<Target>> {
         let mut mentions = Vec::new();
         let mut slots = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            let key = name_key(n);
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            let key = name_key(&text[start..end]);
             let key = key.strip_prefix("the ").unwrap_or(&key);
             // A given span may be a demonym ("Turkish" in TR-News): it stands for the country.
-            let cands = self
-                .index
-                .get(key)
-                .cloned()
-                .or_else(|| self.demonyms.get(key).map(|&row| vec![Target::Place(row)]));
+            let listed = self.candidates_of(key);
+            let cands = if listed.is_empty() {
+                self.demonyms.get(key).map(|&row| Candidates::Single([row]))
+            } else {
+                Some(Candidates::Listed(listed))
+            };
             match cands {
                 Some(c) => {
                     slots.push(Some(mentions.len()));
                     mentions.push(GeoMention {
                         start: i,
                         end: i + 1,
-                        target: c[0],
+                        target: decode(c.as_slice()[0]).0,
                         score: 0.0,
                         cued: false,
                         unit: false,
                         candidates: c,
+                        qualifier: self.qualifier_after(text, end),
                     });
                 }
                 None => slots.push(None),
             }
         }
-        self.resolve(&mut mentions, |m| names[m.start].clone(), context_countries);
+        let surface = |m: &GeoMention| {
+            let (start, end) = spans[m.start];
+            text[start..end].to_string()
+        };
+        match explain {
+            Some(e) => {
+                let index: Vec<usize> = mentions.iter().map(|m| m.start).collect();
+                self.rank(
+                    &mut mentions,
+                    surface,
+                    context_countries,
+                    Some(&mut |k, t, f| e(index[k], t, f)),
+                );
+            }
+            None => self.rank(&mut mentions, surface, context_countries, None),
+        }
         slots
             .into_iter()
             .map(|s| s.map(|k| mentions[k].target))
             .collect()
     }
 
+    /// Candidates of a province or country named right after a comma ("Frankfort, Ky.",
+    /// "Paris, Texas", "Athens, Greece").
+    fn qualifier_after(&self, text: &str, end: usize) -> Option<&'static [u32]> {
+        let rest = text.get(end..)?.strip_prefix(',')?.trim_start_matches(' ');
+        let mut upto = 0;
+        let mut best = None;
+        for w in rest.split(' ').take(3) {
+            if !w.starts_with(char::is_uppercase) {
+                break;
+            }
+            upto += if upto == 0 { w.len() } else { w.len() + 1 };
+            let phrase = rest[..upto].trim_end_matches([',', ';', ':', ')', '"', '\'']);
+            for p in [phrase, phrase.trim_end_matches('.')] {
+                let c = self.candidates_of(&name_key(p));
+                if c.iter().any(|&c| {
+                    matches!(decode(c).0, Target::Place(i)
+                        if matches!(self.place(i).feature_code, "ADM1" | "PCLI"))
+                }) {
+                    best = Some(c);
+                    break;
+                }
+            }
+        }
+        best
+    }
+
     /// A name that denotes a country, province, capital or city of 100,000 or more.
     fn prominent(&self, key: &str) -> bool {
-        self.index.get(key).is_some_and(|c| {
-            c.iter().any(|t| match *t {
-                Target::Region(_) => true,
-                Target::Place(p) => {
-                    let p = &self.places[p as usize];
-                    matches!(&*p.feature_code, "PCLI" | "ADM1" | "PPLC") || p.population >= 100_000
-                }
-            })
-        })
+        self.entry(key)
+            .is_some_and(|(_, flags)| flags & NAMES_PROMINENT != 0)
     }
 
     /// The populated place nearest to a point (within about 100 km), for reverse geocoding.
-    pub fn nearest(&self, lat: f32, lon: f32) -> Option<&Place> {
+    pub fn nearest(&self, lat: f32, lon: f32) -> Option<Place<'_>> {
         let grid = self.grid.get_or_init(|| {
-            let mut g: HashMap<(i16, i16), Vec<u32>> = HashMap::new();
-            for (i, p) in self.places.iter().enumerate() {
-                if &*p.feature_class == "P" {
+            let mut g: FxHashMap<(i16, i16), Vec<u32>> = FxHashMap::default();
+            for (i, p) in self.rows.iter().enumerate() {
+                if p.flags & POPULATED != 0 {
                     g.entry((p.lat.floor() as i16, p.lon.floor() as i16))
                         .or_default()
                         .push(i as u32);
@@ -984,7 +1285,7 @@ impl Gazetteer {
                     .get(&(cy + dy, cx + dx))
                     .map_or(&[][..], |v| v.as_slice())
                 {
-                    let p = &self.places[i as usize];
+                    let p = &self.rows[i as usize];
                     let d = distance_km((lat, lon), (p.lat, p.lon));
                     if best.is_none_or(|(bd, _)| d < bd) {
                         best = Some((d, i));
@@ -992,7 +1293,7 @@ impl Gazetteer {
                 }
             }
         }
-        best.map(|(_, i)| &self.places[i as usize])
+        best.map(|(_, i)| self.place(i))
     }
 
     /// True when a point lies in the unit a target names: near a point target, or (for a country,
@@ -1002,16 +1303,14 @@ impl Gazetteer {
             return true;
         }
         let Target::Place(i) = t else { return false };
-        let unit = &self.places[i as usize];
+        let unit = self.place(i);
         let Some(near) = self.nearest(lat, lon) else {
             return false;
         };
-        match &*unit.feature_code {
+        match unit.feature_code {
             "PCLI" => near.cc2 == unit.cc2,
-            "ADM1" => near.cc2 == unit.cc2 && near.admin1 == unit.admin1,
-            "ADM2" => {
-                near.cc2 == unit.cc2 && near.admin1 == unit.admin1 && near.admin2 == unit.admin2
-            }
+            "ADM1" => near.same_admin1(&unit),
+            "ADM2" => near.same_admin2(&unit),
             _ => false,
         }
     }
@@ -1024,9 +1323,45 @@ impl Gazetteer {
     /// GeoNames id of a target (`None` for regions).
     pub fn geonameid(&self, t: Target) -> Option<u64> {
         match t {
-            Target::Place(i) => Some(self.places[i as usize].geonameid),
+            Target::Place(i) => Some(u64::from(self.rows[i as usize].geonameid)),
             Target::Region(_) => None,
         }
+    }
+}
+
+/// Adds a name to a list of distinct names.
+fn add_once<'a>(v: &mut Vec<&'a str>, s: &'a str) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+/// Reads `scorer.tsv`: every feature of [`FEATURES`] once, as `name TAB weight`; `#` comments.
+fn parse_scorer(text: &str) -> Result<Features, String> {
+    let mut w: Features = [0.0; FEATURES.len()];
+    let mut seen = [false; FEATURES.len()];
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: String| format!("scorer.tsv:{}: {why}", n + 1);
+        let (name, weight) = line
+            .split_once('\t')
+            .ok_or_else(|| bad("expected feature TAB weight".into()))?;
+        let i = FEATURES
+            .iter()
+            .position(|f| *f == name)
+            .ok_or_else(|| bad(format!("unknown feature {name:?}")))?;
+        w[i] = weight
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("{weight:?} is not a number")))?;
+        seen[i] = true;
+    }
+    match seen.iter().position(|s| !s) {
+        Some(i) => Err(format!("scorer.tsv: no weight for {:?}", FEATURES[i])),
+        None => Ok(w),
     }
 }
 
@@ -1059,7 +1394,7 @@ mod tests {
 
     fn id(t: Target) -> u64 {
         match t {
-            Target::Place(i) => Gazetteer::bundled().places[i as usize].geonameid,
+            Target::Place(i) => Gazetteer::bundled().place(i).geonameid,
             Target::Region(_) => 0,
         }
     }
@@ -1093,6 +1428,55 @@ mod tests {
         assert!(!got.iter().any(|(t, _)| t == "March"), "{got:?}");
         let got = resolve("Police said the Mobile phone was found.");
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn qualifiers_titles_and_abbreviations() {
+        let g = Gazetteer::bundled();
+        let got = resolve("He lives in Frankfort, Ky. now.");
+        let names: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["Frankfort", "Ky."], "{got:?}");
+        // Without the text after each name, `resolve` cannot see the qualifier; geoparse can.
+        let text = "He lives in Frankfort, Ky. now.";
+        let doc = eventwire_text::Document::new("", text);
+        let found = g.geoparse(&doc.text, &eventwire_text::segment(&doc), &[]);
+        let frankfort = g.place(match found[0].mention.target {
+            Target::Place(i) => i,
+            Target::Region(_) => panic!("{found:?}"),
+        });
+        assert_eq!((frankfort.name, frankfort.cc2), ("Frankfort", "US"));
+        assert_eq!(g.admin1_of(&frankfort).map(|a| a.geonameid), Some(6254925));
+        assert!(resolve("Mr Paterson said so.").is_empty());
+        assert!(resolve("A BA spokesman said so.").is_empty());
+    }
+
+    #[test]
+    fn a_bare_name_means_the_city_and_a_unit_word_the_province() {
+        let g = Gazetteer::bundled();
+        let got = resolve("Shelling near Donetsk continued.");
+        assert_eq!(g.place(place_of(got[0].1)).feature_code, "PPLA", "{got:?}");
+        let got = resolve("Shelling in the Donetsk region continued.");
+        assert_eq!(g.place(place_of(got[0].1)).feature_code, "ADM1", "{got:?}");
+    }
+
+    fn place_of(t: Target) -> u32 {
+        match t {
+            Target::Place(i) => i,
+            Target::Region(r) => panic!("region {r}"),
+        }
+    }
+
+    #[test]
+    fn scorer_file_names_every_feature_once() {
+        assert!(parse_scorer(SCORER).is_ok());
+        let missing = SCORER
+            .lines()
+            .filter(|l| !l.starts_with("ln_rank"))
+            .collect::<Vec<_>>();
+        let err = parse_scorer(&missing.join("\n")).unwrap_err();
+        assert!(err.contains("ln_rank"), "{err}");
+        let err = parse_scorer("# weights\nheight\t1\n").unwrap_err();
+        assert_eq!(err, "scorer.tsv:2: unknown feature \"height\"");
     }
 
     #[test]

@@ -15,4 +15,8 @@
 #![deny(missing_docs)]
 
 pub mod dates;
+pub mod dedup;
 pub mod geo;
+// The writer's half of the layout (`pack`, `MAX_CANDIDATES`) is used by build.rs.
+#[allow(dead_code)]
+mod geo_format;

@@ -131,12 +131,7 @@ fn contract_event(
             start: chars.char_of(sent.start),
             end: chars.char_of(sent.end),
         },
-        cite_info: CiteInfo {
-            url: article.url.clone(),
-            title: article.title.clone(),
-            publication: article.source.clone(),
-            language: article.language.clone().unwrap_or_else(|| "en".into()),
-        },
+        cite_info: CiteInfo::of(article),
         coder: concat!("eventwire ", env!("CARGO_PKG_VERSION"), " (TABARI rules)").to_string(),
         coded_date: coded_date.to_string(),
         ew: Extensions {

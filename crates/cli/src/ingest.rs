@@ -1,0 +1,595 @@
+//! `eventwire ingest`, `eventwire export` and `eventwire bench ingest`: news files into the
+//! event store ([`eventwire_store`]) and events back out as JSONL, CAMEO TSV, CSV or Parquet.
+//!
+//! Ingest reads in batches of [`BATCH`] articles: both cores hash and sign them, the store
+//! plans them (unchanged ones are skipped, near-duplicates linked), both cores code the
+//! first-seen ones, and the batch is committed in one transaction, so an interrupted run loses
+//! at most one batch and the next run resumes where it stopped.
+use anyhow::{bail, Context, Result};
+use eventwire_coder::Coder;
+use eventwire_model::{Article, Event};
+use eventwire_sinks::{CameoTsv, Sink};
+use eventwire_store::{Entry, EventFilter, Plan, Planned, Store, StoredEvent, Summary, WriteStats};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Articles per transaction.
+const BATCH: usize = 2048;
+
+/// The database file used when `--db` is not given.
+const DEFAULT_DB: &str = "eventwire.db";
+
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or folders (read recursively): JSONL, plain text, HTML, WARC, RSS/Atom, OPML,
+    /// CSV/TSV, gzip or zstd compressed (see `eventwire_ingest::read_path`).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The store (an SQLite file, created if missing).
+    #[arg(long, default_value = DEFAULT_DB)]
+    db: PathBuf,
+    /// Publication date (YYYY-MM-DD) of articles whose input gives none (plain text always).
+    #[arg(long)]
+    published: Option<String>,
+    /// Skip event locations (the gazetteer is then never loaded).
+    #[arg(long)]
+    no_locations: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// PLOVER JSONL with the store's counts in `ew` (CAMEO-only statements left out).
+    Jsonl,
+    /// PETRARCH2-style CAMEO TSV.
+    CameoTsv,
+    /// One row per event, flat columns.
+    Csv,
+    /// The CSV columns as an Apache Parquet file.
+    Parquet,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The store to read.
+    #[arg(long, default_value = DEFAULT_DB)]
+    db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: ExportFormat,
+    /// First event date (YYYY-MM-DD).
+    #[arg(long)]
+    since: Option<String>,
+    /// Last event date (YYYY-MM-DD).
+    #[arg(long)]
+    until: Option<String>,
+    /// Events whose actor, recipient or location is this country (alpha-3) or actor code.
+    #[arg(long)]
+    country: Option<String>,
+    /// A PLOVER event type (ASSAULT) or a CAMEO code prefix (19).
+    #[arg(long)]
+    event: Option<String>,
+    /// One event per one-a-day group (same date, actors, code, mode and place).
+    #[arg(long)]
+    one_a_day: bool,
+    /// Write here instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum BenchTarget {
+    /// Articles/s end to end (read, dedup, code, store) over the shared news text, and store size.
+    Ingest {
+        /// Keep the database here (default: a temporary file, removed afterwards).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+}
+
+/// Every article of a file or folder (any format `eventwire_ingest` reads), or a located
+/// problem: the one place that knows about input formats.
+fn read_articles(
+    path: &Path,
+    published: Option<&str>,
+) -> impl Iterator<Item = std::result::Result<Article, String>> {
+    let options = eventwire_ingest::Options {
+        published: published.map(str::to_string),
+        ..Default::default()
+    };
+    eventwire_ingest::read_path(path, &options).map(|r| r.map_err(|e| e.to_string()))
+}
+
+fn add(total: &mut WriteStats, w: WriteStats) {
+    total.added += w.added;
+    total.replaced += w.replaced;
+    total.duplicates += w.duplicates;
+    total.unchanged += w.unchanged;
+    total.events += w.events;
+}
+
+/// Hashes, signs, plans (after `in_flight`, the batch being written) and codes one batch on
+/// all cores; articles the coder rejects go to `report` and are left out.
+fn prepare_batch(
+    planner: &Store,
+    coder: &Coder,
+    articles: Vec<Article>,
+    in_flight: &[Planned],
+    report: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<Entry>> {
+    let mut entries: Vec<Entry> = articles.into_par_iter().map(Entry::new).collect();
+    planner.plan_after(&mut entries, in_flight)?;
+    let coded: Vec<Option<Entry>> = entries
+        .into_par_iter()
+        .map(|mut entry| {
+            if entry.plan != Plan::Code {
+                return Some(entry);
+            }
+            let coded = coder
+                .code(&entry.article)
+                .map_err(|e| e.to_string())
+                .and_then(|events| entry.set_events(&events).map_err(|e| e.to_string()));
+            match coded {
+                Ok(()) => Some(entry),
+                Err(e) => {
+                    report(&format!("article {:?}: {e}", entry.article.id));
+                    None
+                }
+            }
+        })
+        .collect();
+    Ok(coded.into_iter().flatten().collect())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} {human_pos} articles ({per_sec}) {msg}",
+        )
+        .expect("valid progress template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// Reads, codes and stores: while a writer thread commits one batch, the cores plan and code
+/// the next.
+pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
+    let coded_at = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut store = Store::open(&args.db)?;
+    let planner = Store::open(&args.db)?;
+    let coder = Coder::bundled()
+        .with_locations(!args.no_locations)
+        .with_coded_date(&coded_at);
+    let bar = progress_bar();
+    let bad = std::sync::atomic::AtomicUsize::new(0);
+    let report = |msg: &str| {
+        bad.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bar.suspend(|| eprintln!("eventwire: {msg}"));
+    };
+    let start = Instant::now();
+    let mut articles = 0usize;
+    let written = std::thread::scope(|scope| -> Result<WriteStats> {
+        // Dropped when this closure returns, early or not: the writer then sees the end.
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Entry>>(0);
+        let (store, bar, coded_at) = (&mut store, &bar, &coded_at);
+        let writer = scope.spawn(move || -> Result<WriteStats> {
+            let mut total = WriteStats::default();
+            for batch in batches {
+                add(&mut total, store.write(&batch, coded_at)?);
+                bar.inc(batch.len() as u64);
+                bar.set_message(format!(
+                    "{} events, {} duplicates, {} unchanged",
+                    total.events, total.duplicates, total.unchanged
+                ));
+            }
+            Ok(total)
+        });
+        let mut in_flight: Vec<Planned> = Vec::new();
+        let mut pending: Vec<Article> = Vec::with_capacity(BATCH);
+        let send = |pending: &mut Vec<Article>, in_flight: &mut Vec<Planned>| -> Result<bool> {
+            let entries = prepare_batch(
+                &planner,
+                &coder,
+                std::mem::take(pending),
+                in_flight,
+                &report,
+            )?;
+            *in_flight = entries.iter().map(Entry::planned).collect();
+            // A closed channel: the writer stopped on an error, which `join` returns.
+            Ok(to_writer.send(entries).is_ok())
+        };
+        'inputs: for path in &args.paths {
+            for item in read_articles(path, args.published.as_deref()) {
+                match item {
+                    Ok(a) => pending.push(a),
+                    Err(msg) => report(&msg),
+                }
+                articles += 1;
+                if pending.len() >= BATCH && !send(&mut pending, &mut in_flight)? {
+                    break 'inputs;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            send(&mut pending, &mut in_flight)?;
+        }
+        drop(to_writer);
+        writer.join().expect("the writer thread does not panic")
+    })?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    let w = &written;
+    eprintln!(
+        "eventwire: {articles} articles in {secs:.1} s ({:.0}/s): {} new, {} replaced, {} duplicates, {} unchanged, {} bad; {} events stored in {}",
+        articles as f64 / secs.max(1e-9),
+        w.added,
+        w.replaced,
+        w.duplicates,
+        w.unchanged,
+        bad.into_inner(),
+        w.events,
+        args.db.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The flat columns of `csv` and `parquet` exports, in order.
+const COLUMNS: [&str; 30] = [
+    "id",
+    "date",
+    "event",
+    "mode",
+    "cameo",
+    "quad_code",
+    "goldstein",
+    "actor_code",
+    "actor_sector",
+    "actor_text",
+    "recipient_code",
+    "recipient_sector",
+    "recipient_text",
+    "cameo_actor",
+    "cameo_recipient",
+    "place",
+    "country_code",
+    "admin1",
+    "lat",
+    "lon",
+    "dead",
+    "injured",
+    "article_id",
+    "url",
+    "publication",
+    "sources",
+    "num_mentions",
+    "num_articles",
+    "num_sources",
+    "text",
+];
+
+/// One event as the flat columns' values (empty when absent).
+fn flat_row(e: &Event, s: &StoredEvent) -> [String; 30] {
+    let first = |v: &[eventwire_model::Entity], f: fn(&eventwire_model::Entity) -> &str| {
+        v.first().map_or(String::new(), |x| f(x).to_string())
+    };
+    let loc = e.event_loc.as_ref();
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let size = e.size.clone().unwrap_or_default();
+    [
+        e.id.clone(),
+        e.date.clone(),
+        e.event.join(" "),
+        e.mode.join(" "),
+        e.ew.cameo.clone(),
+        e.quad_code.to_string(),
+        e.ew.goldstein.to_string(),
+        first(&e.actor, |x| &x.code),
+        first(&e.actor, |x| &x.sector),
+        first(&e.actor, |x| &x.entity_text),
+        first(&e.recipient, |x| &x.code),
+        first(&e.recipient, |x| &x.sector),
+        first(&e.recipient, |x| &x.entity_text),
+        e.ew.cameo_actor.clone(),
+        e.ew.cameo_recipient.clone(),
+        opt(loc.map(|l| l.resolved_place.clone())),
+        opt(loc.map(|l| l.country_code.clone())),
+        opt(loc.and_then(|l| l.province.clone())),
+        opt(loc.map(|l| l.lat.to_string())),
+        opt(loc.map(|l| l.lon.to_string())),
+        opt(size.dead.map(|n| n.to_string())),
+        opt(size.injured.map(|n| n.to_string())),
+        e.ew.article_id.clone(),
+        opt(e.cite_info.url.clone()),
+        opt(e.cite_info.publication.clone()),
+        s.sources.to_string(),
+        s.num_mentions.to_string(),
+        s.num_articles.to_string(),
+        s.num_sources.to_string(),
+        e.text.clone(),
+    ]
+}
+
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    if !args.db.exists() {
+        bail!(
+            "{}: no such store (run `eventwire ingest` first)",
+            args.db.display()
+        );
+    }
+    let store = Store::open(&args.db)?;
+    let filter = EventFilter {
+        since: args.since.clone(),
+        until: args.until.clone(),
+        country: args.country.clone(),
+        event_type: args.event.clone(),
+        one_a_day: args.one_a_day,
+        ..Default::default()
+    };
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        ),
+        None => Box::new(io::stdout()),
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    let mut failure: Option<anyhow::Error> = None;
+    let mut written = 0usize;
+    let mut keep = |r: Result<()>| match r {
+        Ok(()) => {
+            written += 1;
+            true
+        }
+        Err(e) => {
+            failure = Some(e);
+            false
+        }
+    };
+    match args.format {
+        // As `code` writes it: CAMEO-only statements have no PLOVER line.
+        ExportFormat::Jsonl => store.events(&filter, |s| {
+            s.event_type.is_empty() || keep(writeln!(out, "{}", s.json).map_err(Into::into))
+        })?,
+        ExportFormat::CameoTsv => {
+            let mut sink = CameoTsv::new(&mut out);
+            store.events(&filter, |s| {
+                keep(
+                    s.event()
+                        .map_err(anyhow::Error::from)
+                        .and_then(|e| sink.event(&e).map(drop).map_err(Into::into)),
+                )
+            })?;
+            sink.finish()?;
+        }
+        ExportFormat::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record(COLUMNS)?;
+            store.events(&filter, |s| {
+                keep(
+                    s.event()
+                        .map_err(anyhow::Error::from)
+                        .and_then(|e| csv.write_record(flat_row(&e, &s)).map_err(Into::into)),
+                )
+            })?;
+            csv.flush()?;
+        }
+        ExportFormat::Parquet => {
+            let mut rows = Vec::new();
+            store.events(&filter, |s| {
+                keep(
+                    s.event()
+                        .map_err(anyhow::Error::from)
+                        .map(|e| rows.push(flat_row(&e, &s))),
+                )
+            })?;
+            parquet_out::write(&rows, &mut out)?;
+        }
+    }
+    let closed_pipe = |e: &anyhow::Error| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    };
+    match failure.map_or_else(|| out.flush().map_err(Into::into), Err) {
+        // The reader stopped early (`| head`): not an error.
+        Err(e) if closed_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(e.context("writing the export")),
+        Ok(()) => {}
+    }
+    eprintln!("eventwire: exported {written} event(s)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &Summary) {
+    println!(
+        "store: {} articles ({} near-duplicates), {} events, {} one-a-day events, {} mentions, {:.1} MB",
+        s.articles,
+        s.duplicates,
+        s.events,
+        s.daily_events,
+        s.mentions,
+        s.bytes as f64 / 1e6
+    );
+}
+
+/// User + system CPU time of this process so far (Linux; 0 elsewhere): on a shared machine
+/// it measures the work where wall time measures the neighbours too.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: Vec<f64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    ticks.iter().sum::<f64>() / 100.0
+}
+
+/// `eventwire bench ingest`: the shared BBC and Reuters text, written as one JSONL file,
+/// ingested end to end into a fresh store; then ingested again (everything unchanged).
+pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
+    let BenchTarget::Ingest { db } = target;
+    let mut articles = eventwire_eval::corpus::bbc(shared)?;
+    articles.extend(eventwire_eval::corpus::reuters(shared)?);
+    let dir = std::env::temp_dir().join(format!("eventwire-bench-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let input = dir.join("news.jsonl");
+    let mut w = io::BufWriter::new(std::fs::File::create(&input)?);
+    for a in &articles {
+        serde_json::to_writer(&mut w, a)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    drop(w);
+    let bytes = std::fs::metadata(&input)?.len() as f64;
+    let db_path = db.clone().unwrap_or_else(|| dir.join("bench.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if p.exists() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    println!(
+        "corpus: {} articles, {:.1} MB JSONL (BBC 2004-05 + Reuters-21578), {} threads",
+        articles.len(),
+        bytes / 1e6,
+        rayon::current_num_threads()
+    );
+    let run = |label: &str| -> Result<()> {
+        let (t, cpu) = (Instant::now(), cpu_seconds());
+        ingest(IngestArgs {
+            paths: vec![input.clone()],
+            db: db_path.clone(),
+            published: None,
+            no_locations: false,
+        })?;
+        let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+        println!(
+            "{label}: {:.1} s, {:.0} articles/s, {:.2} MB/s (gazetteer and lexicon load included); \
+             {cpu:.1} CPU-s, {:.0} articles per CPU-second",
+            secs,
+            articles.len() as f64 / secs,
+            bytes / 1e6 / secs,
+            articles.len() as f64 / cpu.max(1e-9)
+        );
+        Ok(())
+    };
+    run("ingest into a new store")?;
+    let store = Store::open(&db_path)?;
+    store.checkpoint()?;
+    let summary = store.summary()?;
+    print_summary(&summary);
+    let file_bytes = std::fs::metadata(&db_path)?.len() as f64;
+    if summary.events > 0 {
+        let per_event = file_bytes / summary.events as f64;
+        println!(
+            "store file: {:.1} MB, {:.0} bytes per event (articles, duplicates and indexes included) -> {:.2} GB per million events",
+            file_bytes / 1e6,
+            per_event,
+            per_event * 1e6 / 1e9
+        );
+    }
+    drop(store);
+    run("re-ingest (all unchanged)")?;
+    if db.is_none() {
+        std::fs::remove_dir_all(&dir)?;
+    } else {
+        std::fs::remove_file(&input)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parquet output through the `parquet` crate's column writers (no Arrow: a much smaller
+/// build). Columns as [`COLUMNS`]; empty values are nulls.
+mod parquet_out {
+    use super::COLUMNS;
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::io::Write;
+    use std::sync::Arc;
+
+    /// Rows per row group.
+    const GROUP: usize = 1 << 16;
+
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Text,
+        Int,
+        Float,
+    }
+
+    fn kind(column: &str) -> Kind {
+        match column {
+            "quad_code" | "dead" | "injured" | "sources" | "num_mentions" | "num_articles"
+            | "num_sources" => Kind::Int,
+            "goldstein" | "lat" | "lon" => Kind::Float,
+            _ => Kind::Text,
+        }
+    }
+
+    fn schema() -> String {
+        let fields: String = COLUMNS
+            .iter()
+            .map(|c| match kind(c) {
+                Kind::Text => format!("OPTIONAL BYTE_ARRAY {c} (UTF8);"),
+                Kind::Int => format!("OPTIONAL INT64 {c};"),
+                Kind::Float => format!("OPTIONAL DOUBLE {c};"),
+            })
+            .collect();
+        format!("message event {{ {fields} }}")
+    }
+
+    /// Writes `rows` (values as [`super::flat_row`] gives them) as one Parquet file.
+    pub fn write<W: Write + Send>(rows: &[[String; 30]], out: W) -> anyhow::Result<()> {
+        let schema = Arc::new(parse_message_type(&schema())?);
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .build(),
+        );
+        let mut writer = SerializedFileWriter::new(out, schema, props)?;
+        for group in rows.chunks(GROUP) {
+            let mut rg = writer.next_row_group()?;
+            let mut column = 0;
+            while let Some(mut col) = rg.next_column()? {
+                let cells = group.iter().map(|r| r[column].as_str());
+                let defs: Vec<i16> = cells.clone().map(|v| i16::from(!v.is_empty())).collect();
+                let present = cells.filter(|v| !v.is_empty());
+                match kind(COLUMNS[column]) {
+                    Kind::Text => {
+                        let values: Vec<ByteArray> = present.map(ByteArray::from).collect();
+                        col.typed::<ByteArrayType>()
+                            .write_batch(&values, Some(&defs), None)?;
+                    }
+                    Kind::Int => {
+                        let values: Vec<i64> =
+                            present.map(|v| v.parse()).collect::<Result<_, _>>()?;
+                        col.typed::<Int64Type>()
+                            .write_batch(&values, Some(&defs), None)?;
+                    }
+                    Kind::Float => {
+                        let values: Vec<f64> =
+                            present.map(|v| v.parse()).collect::<Result<_, _>>()?;
+                        col.typed::<DoubleType>()
+                            .write_batch(&values, Some(&defs), None)?;
+                    }
+                }
+                col.close()?;
+                column += 1;
+            }
+            rg.close()?;
+        }
+        writer.close()?;
+        Ok(())
+    }
+}
