@@ -223,6 +223,15 @@ async fn one_event_with_article_and_mentions() {
         .as_str()
         .unwrap()
         .starts_with("Azerbaijan halts"));
+    // The store keeps the body: every evidence span can be shown in its article.
+    let text = got["article"]["text"].as_str().expect("the article text");
+    let title = got["article"]["title"].as_str().unwrap();
+    let full: Vec<char> = format!("{title}\n{text}").chars().collect();
+    let [a, b] =
+        [0, 1].map(|k| got["event"]["ew"]["evidence"]["event"][k].as_u64().unwrap() as usize);
+    let trigger: String = full[a..b].iter().collect();
+    let words = got["event"]["event_text"].as_array().unwrap();
+    assert!(trigger.contains(words[0].as_str().unwrap()), "{trigger}");
     assert!(got["mentions"].is_array());
     let (status, json) = get("/api/events/karabakh-example-99-9").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -36,7 +36,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// Schema version kept in SQLite's `user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS articles (
     outlet TEXT NOT NULL,
     published TEXT NOT NULL,
     title TEXT NOT NULL,
+    text TEXT,
     text_hash TEXT NOT NULL,
     signature BLOB NOT NULL,
     duplicate_of TEXT,
@@ -446,6 +447,10 @@ impl Store {
                 ),
             });
         }
+        if version == 1 {
+            // Version 2 keeps article bodies, for the evidence of every event.
+            conn.execute_batch("ALTER TABLE articles ADD COLUMN text TEXT")?;
+        }
         conn.execute_batch(SCHEMA)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Store { conn })
@@ -584,10 +589,11 @@ impl Store {
             let rowid: i64 = tx
                 .prepare_cached(
                     "INSERT INTO articles (id, url, source, outlet, published, title, text_hash, \
-                     signature, duplicate_of, coded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                     signature, duplicate_of, coded_at, text) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
                      ON CONFLICT(id) DO UPDATE SET url = excluded.url, source = excluded.source, \
                      outlet = excluded.outlet, published = excluded.published, title = excluded.title, \
-                     text_hash = excluded.text_hash, signature = excluded.signature, \
+                     text = excluded.text, text_hash = excluded.text_hash, signature = excluded.signature, \
                      duplicate_of = excluded.duplicate_of, coded_at = excluded.coded_at \
                      RETURNING rowid",
                 )?
@@ -602,7 +608,8 @@ impl Store {
                         entry.hash,
                         entry.signature.to_bytes(),
                         first,
-                        coded_at
+                        coded_at,
+                        a.text
                     ],
                     |r| r.get(0),
                 )?;
@@ -904,4 +911,33 @@ fn refresh_daily(tx: &rusqlite::Transaction, key: i64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_store_gains_the_article_text_column() {
+        let path = std::env::temp_dir().join(format!("eventwire-v1-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&SCHEMA.replace("    text TEXT,\n", ""))
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let has_text: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'text'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(has_text, 1);
+        drop(store);
+        let _ = std::fs::remove_file(&path);
+    }
 }
