@@ -113,7 +113,7 @@ fn add(total: &mut WriteStats, w: WriteStats) {
 
 /// Hashes, signs, plans (after `in_flight`, the batch being written) and codes one batch on
 /// all cores; articles the coder rejects go to `report` and are left out.
-fn prepare_batch(
+pub(crate) fn prepare_batch(
     planner: &Store,
     coder: &Coder,
     articles: Vec<Article>,

@@ -141,7 +141,7 @@ enum ArticleCoder {
     Ours(Coder),
     Peer(PeerCoder),
     /// TABARI's own algorithm over a `.project`; the code table gives the PLOVER fields.
-    Tabari(Box<TabariCoder>, eventwire_lexicon::Lexicon, String),
+    Tabari(Box<TabariCoder>, eventwire_lexicon::CodeTable, String),
 }
 
 impl ArticleCoder {
@@ -149,9 +149,7 @@ impl ArticleCoder {
         match self {
             ArticleCoder::Ours(c) => c.code(a),
             ArticleCoder::Peer(c) => c.code_article(a),
-            ArticleCoder::Tabari(c, lexicon, coded_date) => {
-                c.code_article(a, &lexicon.codes, coded_date)
-            }
+            ArticleCoder::Tabari(c, codes, coded_date) => c.code_article(a, codes, coded_date),
         }
     }
 }
@@ -164,10 +162,10 @@ impl LexiconArgs {
             let (coder, problems) = TabariCoder::load(Path::new(project))?;
             self.report(&problems)?;
             eprintln!("eventwire: TABARI project {project} loaded (events have no locations)");
-            let (codes, _) = LexiconBuilder::codes_only().build();
+            let (lexicon, _) = LexiconBuilder::codes_only().build();
             return Ok(ArticleCoder::Tabari(
                 Box::new(coder),
-                codes,
+                lexicon.codes,
                 coded_date.to_string(),
             ));
         }

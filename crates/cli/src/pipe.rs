@@ -133,7 +133,7 @@ pub fn dedup_keys(args: DedupKeysArgs) -> Result<ExitCode> {
                     "line": n + 1,
                     "id": &a.id,
                     "hash": eventwire_store::content_hash(&a),
-                    "outlet": outlet(&a),
+                    "outlet": eventwire_store::outlet(&a),
                     "signature": hex(&sig.to_bytes()),
                     "keys": band_keys(&sig).iter().map(|k| format!("{k:016x}")).collect::<Vec<_>>(),
                 })
@@ -186,21 +186,4 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
         .collect()
-}
-
-/// The outlet that published an article, as the store counts sources: its source, else its
-/// URL's host (without `www.`), else its id. (The store's own copy is private to it.)
-fn outlet(a: &eventwire_model::Article) -> String {
-    let host = a.url.as_deref().and_then(|url| {
-        let rest = url.split_once("://").map_or(url, |(_, r)| r);
-        let host = rest.split(['/', '?', '#']).next()?;
-        let host = host.rsplit('@').next()?.split(':').next()?;
-        let host = host.strip_prefix("www.").unwrap_or(host);
-        (!host.is_empty()).then(|| host.to_string())
-    });
-    a.source
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .or(host)
-        .unwrap_or_else(|| a.id.clone())
 }

@@ -3,9 +3,7 @@
 //! `../shared` is there, then served).
 use anyhow::{Context, Result};
 use eventwire_coder::Coder;
-use eventwire_model::Article;
-use eventwire_store::{Entry, Plan, Store};
-use rayon::prelude::*;
+use eventwire_store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,8 +88,10 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         articles.len(),
         db.display()
     );
+    let report = |msg: &str| eprintln!("eventwire: {msg}");
     for chunk in articles.chunks(2048) {
-        stored += store_batch(&mut store, &coder, chunk, &coded_at)?;
+        let entries = crate::ingest::prepare_batch(&store, &coder, chunk.to_vec(), &[], &report)?;
+        stored += store.write(&entries, &coded_at)?.events;
     }
     store.checkpoint()?;
     eprintln!(
@@ -104,26 +104,4 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         db: Some(db),
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Codes a batch on both cores and writes it in one transaction; returns the events stored.
-fn store_batch(
-    store: &mut Store,
-    coder: &Coder,
-    batch: &[Article],
-    coded_at: &str,
-) -> Result<usize> {
-    let mut entries: Vec<Entry> = batch.par_iter().cloned().map(Entry::new).collect();
-    store.plan(&mut entries)?;
-    entries
-        .par_iter_mut()
-        .filter(|e| e.plan == Plan::Code)
-        .try_for_each(|entry| -> Result<()> {
-            let events = coder
-                .code(&entry.article)
-                .with_context(|| format!("article {:?}", entry.article.id))?;
-            entry.set_events(&events)?;
-            Ok(())
-        })?;
-    Ok(store.write(&entries, coded_at)?.events)
 }

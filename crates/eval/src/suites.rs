@@ -444,21 +444,37 @@ fn report_problems(problems: &[LexiconError]) -> String {
 pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalError> {
     let (records, env) = read_suite(&read(path)?);
     let t0 = std::time::Instant::now();
-    let (dicts, mut problems) = environment_dictionaries(path, &env)?;
+    let (dicts, problems) = environment_dictionaries(path, &env)?;
+    let peer = peer
+        .map(Path::to_path_buf)
+        .or_else(|| find_peer_output(path, "unittest_results.petrarch2.PETR.Validate.verbs.json"));
+    Ok(peer_report(
+        format!("PETRARCH unit-test suite ({})", path.display()),
+        (dicts, problems, t0),
+        &records,
+        peer,
+    ))
+}
+
+/// Compiles `dicts` (read since `t0`, with their `problems`), scores `records` and reports the
+/// figures beside PETRARCH2's recorded results (`peer`) and the dictionaries' load time.
+fn peer_report(
+    title: String,
+    (dicts, mut problems, t0): (Dictionaries, Vec<LexiconError>, std::time::Instant),
+    records: &[SuiteRecord],
+    peer: Option<PathBuf>,
+) -> Report {
     let summary = dicts.to_string();
     let (coder, compile) = PeerCoder::new(dicts, LexiconBuilder::codes_only());
     let load = t0.elapsed().as_secs_f64();
     problems.extend(compile);
-    let peer_path = peer
-        .map(Path::to_path_buf)
-        .or_else(|| find_peer_output(path, "unittest_results.petrarch2.PETR.Validate.verbs.json"));
-    let peer = peer_path
+    let peer = peer
         .as_deref()
         .and_then(|p| peer_results(p).map(|r| (p, r)));
     let mut report = score(
-        format!("PETRARCH unit-test suite ({})", path.display()),
+        title,
         &coder,
-        &records,
+        records,
         peer,
         format!(
             "{summary}; loaded in {load:.3} s{}",
@@ -466,7 +482,7 @@ pub fn petrarch_suite(path: &Path, peer: Option<&Path>) -> Result<Report, EvalEr
         ),
     );
     report.figures.push(("dictionary_load_s".into(), load));
-    Ok(report)
+    report
 }
 
 /// UniversalPetrarch's GSR (`PETR2_GSR_validation.xml`) with PETRARCH2's dictionaries (from
@@ -497,30 +513,17 @@ pub fn petrarch_gsr(
             .collect();
     }
     let t0 = std::time::Instant::now();
-    let (dicts, mut problems) =
+    let (dicts, problems) =
         eventwire_lexicon::petrarch::load_config(config).map_err(|e| EvalError(e.to_string()))?;
-    let summary = dicts.to_string();
-    let (coder, compile) = PeerCoder::new(dicts, LexiconBuilder::codes_only());
-    let load = t0.elapsed().as_secs_f64();
-    problems.extend(compile);
-    let peer_path = peer
+    let peer = peer
         .map(Path::to_path_buf)
         .or_else(|| find_peer_output(text.unwrap_or(path), "gsr_results.petrarch2.json"));
-    let peer = peer_path
-        .as_deref()
-        .and_then(|p| peer_results(p).map(|r| (p, r)));
-    let mut report = score(
+    Ok(peer_report(
         format!("PETRARCH2 GSR ({})", path.display()),
-        &coder,
+        (dicts, problems, t0),
         &records,
         peer,
-        format!(
-            "{summary}; loaded in {load:.3} s{}",
-            report_problems(&problems)
-        ),
-    );
-    report.figures.push(("dictionary_load_s".into(), load));
-    Ok(report)
+    ))
 }
 
 /// TABARI's validation records with the dictionaries its `.project` names, coded by

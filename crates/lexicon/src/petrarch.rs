@@ -618,14 +618,7 @@ impl Dictionaries {
                 continue;
             }
             if let Some(p) = l.strip_prefix('-') {
-                if !block.open {
-                    errors.push(err(file, n, "pattern line before any verb"));
-                    continue;
-                }
-                match self.pattern(file, n, p) {
-                    Ok(p) => block.patterns.push(p),
-                    Err(e) => errors.push(err(file, n, e)),
-                }
+                block.add_pattern(self, (file, n), p, errors);
                 continue;
             }
             if !block.open {
@@ -1035,6 +1028,24 @@ pub(crate) struct VerbBlock {
 }
 
 impl VerbBlock {
+    /// A `- …` pattern line (without its dash) of this block, or the problem at `file:n`.
+    pub(crate) fn add_pattern(
+        &mut self,
+        d: &Dictionaries,
+        (file, n): (&str, usize),
+        p: &str,
+        errors: &mut Vec<LexiconError>,
+    ) {
+        if !self.open {
+            errors.push(err(file, n, "pattern line before any verb"));
+            return;
+        }
+        match d.pattern(file, n, p) {
+            Ok(p) => self.patterns.push(p),
+            Err(e) => errors.push(err(file, n, e)),
+        }
+    }
+
     /// Adds irregular forms (`BROKE_ BROKEN_`) to the last verb; false when there is none.
     pub(crate) fn add_forms(&mut self, forms: &str) -> bool {
         let Some(v) = self.verbs.last_mut() else {

@@ -196,14 +196,7 @@ pub fn parse_verbs(d: &mut Dictionaries, file: &str, text: &str, errors: &mut Ve
             continue;
         }
         if let Some(p) = l.strip_prefix('-') {
-            if !block.open {
-                errors.push(err(file, n, "pattern line before any verb"));
-                continue;
-            }
-            match d.pattern(file, n, p) {
-                Ok(p) => block.patterns.push(p),
-                Err(e) => errors.push(err(file, n, e)),
-            }
+            block.add_pattern(d, (file, n), p, errors);
             continue;
         }
         if let Some(forms) = l.strip_prefix('{') {

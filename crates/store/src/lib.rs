@@ -216,15 +216,19 @@ impl Entry {
         self.rows.len()
     }
 
-    /// The outlet that published the article: its source, else its URL's host, else its id.
     fn outlet(&self) -> String {
-        let a = &self.article;
-        a.source
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| a.url.as_deref().and_then(url_host).map(str::to_string))
-            .unwrap_or_else(|| a.id.clone())
+        outlet(&self.article)
     }
+}
+
+/// The outlet that published an article, as corroboration counts it: its source, else its
+/// URL's host (without `www.`), else its id.
+pub fn outlet(a: &Article) -> String {
+    a.source
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| a.url.as_deref().and_then(url_host).map(str::to_string))
+        .unwrap_or_else(|| a.id.clone())
 }
 
 fn url_host(url: &str) -> Option<&str> {
