@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke run: seeds each target's corpus, then runs every target for SECONDS (default 12)
 # without sanitizers (stable toolchain). A crash, hang (> 5 s per input) or > 2 GB RSS fails.
-# Long run: fuzz/smoke.sh with SECONDS=1800, or `cargo fuzz run --sanitizer none -O <target>`.
+# Long runs (10 million executions or 30 min a target, 1 s hang limit): see fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${SECONDS_PER_TARGET:-12}"
@@ -40,6 +40,49 @@ seed tabari_files 01 "$T/Validate.agents"
 seed tabari_files 02 "$T/TABARI.Demo.verbs"
 seed tabari_files 03 "$T/Validate.options"
 seed tabari_files 04 "$T/TABARI.Demo.text"
+mkdir -p fuzz/corpus/api_query
+printf '%s' 'event=ASSAULT,COERCE&country=AZE&from=2023-09-01&to=2023-09-30&q=artillery%20fire&actor_sector=MIL&bbox=44,38,48,41&limit=25&offset=0&sort=-date&format=csv' > fuzz/corpus/api_query/seed-events
+# Readers of ingest formats. Seeds that do not exist as files (WARC, OPML, compressed examples)
+# are built from the examples in a scratch folder.
+GEN="$(mktemp -d)"
+trap 'rm -rf "$GEN"' EXIT
+BENCH="$SHARED/corpora/article-extraction-benchmark/html"
+for f in $(ls "$BENCH"/*.html.gz 2>/dev/null | head -n 8); do
+    gzip -dc "$f" > "$GEN/$(basename "$f" .gz)"
+done
+seed html_page "" examples/*.html "$GEN"/*.html
+{
+    printf 'HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n'
+    cat examples/karabakh-page.html
+} > "$GEN/http"
+{
+    printf 'WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Type: application/warc-fields\r\nContent-Length: 14\r\n\r\nsoftware: fuzz\r\n\r\n'
+    printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.com/karabakh\r\nWARC-Date: 2023-09-20T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:k-1>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n' "$(wc -c < "$GEN/http")"
+    cat "$GEN/http"
+    printf '\r\n\r\n'
+} > "$GEN/karabakh.warc"
+seed warc "" "$GEN/karabakh.warc"
+printf '<?xml version="1.0"?><opml version="2.0"><body><outline text="News"><outline type="rss" text="K" xmlUrl="karabakh-feed.rss"/><outline type="rss" xmlUrl="https://example.com/f.xml"/></outline></body></opml>\n' > "$GEN/list.opml"
+seed feed 00 examples/*.rss "$SHARED"/samples/*.rss
+seed feed 01 "$GEN/list.opml"
+N="$SHARED/corpora/ngec_synthetic"
+seed csv_table 00 "$N/gpt_synthetic_events_2023-10-19.csv" "$N/synthetic_headlines.csv" "$SHARED/corpora/plover/countries.csv"
+seed csv_table 01 "$SHARED/corpora/conflibert_cameo/cameo_class_train.tsv"
+gzip -c examples/stories.jsonl > "$GEN/stories.jsonl.gz"
+! command -v zstd >/dev/null || zstd -qc examples/karabakh-feed.rss > "$GEN/feed.rss.zst"
+gzip -c "$GEN/karabakh.warc" > "$GEN/karabakh.warc.gz"
+seed compressed_input 00 examples/karabakh.txt examples/karabakh.jsonl "$SHARED/corpora/bbc-news-2005/bbc-news.jsonl.zst"
+seed compressed_input 01 "$GEN/stories.jsonl.gz"
+seed compressed_input 03 $(ls "$BENCH"/*.html.gz 2>/dev/null | head -n 4)
+seed compressed_input 04 "$GEN/karabakh.warc.gz"
+seed compressed_input 05 "$GEN/feed.rss.zst"
+seed compressed_input 06 "$N/synthetic_headlines.csv"
+seed code_tables 00 data/codes/cameo.tsv
+seed code_tables 01 data/codes/plover_scale.tsv
+gzip -dc data/geo/places.tsv.gz 2>/dev/null | head -n 300 > "$GEN/places.tsv" || true
+seed gazetteer_source 00 "$GEN/places.tsv"
+seed gazetteer_source 01 data/geo/regions.txt
+seed gazetteer_source 02 data/geo/aliases.tsv
 
 cargo fuzz build --sanitizer none -O
 for target in $(cargo fuzz list); do

@@ -10,8 +10,10 @@ name's candidates, on the even-numbered articles of the geoparsing gold sets.
 
 The input rows are `set TAB article TAB span TAB label TAB features...` (crates/eval/src/geo.rs:
 the resolver ranks repeated mentions of a name once, so each name of an article appears once;
-label 1 = the candidate is the gold entity, or within 161 km of a gold point given without one),
-the features in the order of FEATURES in crates/resolve/src/geo.rs. The model maximises the
+label 1 = the candidate is the gold entity, or within 161 km of a gold point given without one;
+2 = another entity within 161 km of the gold one), the features in the order of FEATURES in
+crates/resolve/src/geo.rs. A name's right candidates are those labelled 1, or, when the gazetteer
+lacks the gold entity, those labelled 2 (the evaluation counts them right). The model maximises the
 log-probability that the chosen candidate is a right one (softmax over the name's candidates,
 L2-regularised) with full-batch Adam. Odd-numbered articles are held out: the script prints the
 share of names whose top candidate is right, on the training and on the held-out articles, per
@@ -34,6 +36,9 @@ for path in sys.argv[1:] or ["/tmp/geo-features.tsv"]:
         if len(f) != 4 + len(FEATURES):
             sys.exit(f"{path}:{n}: expected {4 + len(FEATURES)} fields, found {len(f)}")
         groups[(f[0], int(f[1]), int(f[2]))].append((int(f[3]), [float(x) for x in f[4:]]))
+for key, g in groups.items():
+    right = 1 if any(l == 1 for l, _ in g) else 2
+    groups[key] = [(int(l == right), x) for l, x in g]
 
 train = [g for k, g in groups.items() if k[1] % 2 == 0 and any(l for l, _ in g) and len(g) > 1]
 dim = len(FEATURES)

@@ -2,6 +2,9 @@
 //! `src/geo_format.rs`, which the crate embeds and uses in place. A bad line stops the build with
 //! its file, line and reason.
 
+#[path = "src/gazetteer_source.rs"]
+#[allow(dead_code)]
+mod gazetteer_source;
 #[path = "src/geo_format.rs"]
 #[allow(dead_code)]
 mod geo_format;
@@ -34,6 +37,7 @@ fn main() {
     println!("cargo:rerun-if-changed={REGIONS}");
     println!("cargo:rerun-if-changed={ALIASES}");
     println!("cargo:rerun-if-changed=src/geo_format.rs");
+    println!("cargo:rerun-if-changed=src/gazetteer_source.rs");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     if let Err(e) = compile(&out) {
         panic!("{e}");
@@ -49,22 +53,11 @@ fn compile(out: &Path) -> Result<(), String> {
 
     // Reviewed names ("Kyiv", "Mykolaiv") count as a place's own name, like its primary name.
     let aliases_text = std::fs::read_to_string(ALIASES).map_err(|e| format!("{ALIASES}: {e}"))?;
-    let mut reviewed: HashMap<String, Vec<String>> = HashMap::new();
-    for (n, line) in aliases_text.lines().enumerate() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((gid, alias)) = line.split_once('\t') else {
-            return Err(format!(
-                "aliases.tsv:{}: expected geonameid TAB alias",
-                n + 1
-            ));
-        };
-        reviewed
-            .entry(gid.trim().to_string())
-            .or_default()
-            .push(name_key(alias.trim()));
+    let mut reviewed: HashMap<u32, Vec<String>> = HashMap::new();
+    for (n, line) in gazetteer_source::content_lines(&aliases_text) {
+        let (gid, alias) = gazetteer_source::parse_alias_line(line)
+            .map_err(|why| format!("aliases.tsv:{n}: {why}"))?;
+        reviewed.entry(gid).or_default().push(name_key(alias));
     }
     let mut rows: Vec<Row> = Vec::with_capacity(260_000);
     let mut strings = String::new();
@@ -79,31 +72,17 @@ fn compile(out: &Path) -> Result<(), String> {
     let mut prominence: Vec<f32> = Vec::with_capacity(260_000);
     // What detection asks of a name's candidates, by row: country, major, prominent.
     let mut row_flags: Vec<u8> = Vec::with_capacity(260_000);
-    for (n, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        let bad = |why: String| format!("places.tsv.gz:{}: {why}", n + 1);
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() != 15 {
-            return Err(bad(format!(
-                "expected 15 tab-separated fields, found {}",
-                f.len()
-            )));
-        }
-        let int = |s: &str, what: &str| {
-            s.parse::<u64>()
-                .map_err(|_| bad(format!("{what} {s:?} is not a whole number")))
-        };
-        let real = |s: &str, what: &str| {
-            s.parse::<f32>()
-                .map_err(|_| bad(format!("{what} {s:?} is not a number")))
-        };
-        let [gid, name, _ascii, lat, lon, class, code, cc2, cc3, a1, a2, pop, alts, alt_names, src] =
-            f[..]
-        else {
-            unreachable!("15 fields checked above")
-        };
+    for (n, line) in gazetteer_source::content_lines(&text) {
+        let bad = |why: String| format!("places.tsv.gz:{n}: {why}");
+        let place = gazetteer_source::parse_place_line(line).map_err(bad)?;
+        let (gid, name, code, cc2, cc3) = (
+            place.geonameid,
+            place.name,
+            place.feature_code,
+            place.cc2,
+            place.cc3,
+        );
+        let (a1, a2) = (place.admin1, place.admin2);
         let i = rows.len() as u32;
         let country = intern(&mut country_ids, &mut countries, &format!("{cc2}\t{cc3}"));
         country_rows.resize(countries.len(), NONE);
@@ -133,25 +112,21 @@ fn compile(out: &Path) -> Result<(), String> {
             "ADM2" if admin2 != NONE => admin2_rows[admin2 as usize] = i,
             _ => {}
         }
-        let population = int(pop, "population")?.min(u64::from(u32::MAX)) as u32;
-        let alt_count = int(alts, "alt_count")?.min(u64::from(u16::MAX)) as u16;
-        let name_len =
-            u16::try_from(name.len()).map_err(|_| bad("name longer than 65,535 bytes".into()))?;
+        let population = place.population;
         rows.push(Row {
-            geonameid: u32::try_from(int(gid, "geonameid")?)
-                .map_err(|_| bad(format!("geonameid {gid} is too large")))?,
-            lat: real(lat, "lat")?,
-            lon: real(lon, "lon")?,
+            geonameid: gid,
+            lat: place.lat,
+            lon: place.lon,
             population,
             name_start: strings.len() as u32,
             admin1,
             admin2,
-            alt_count,
+            alt_count: place.alt_count,
             country: country as u16,
-            name_len,
+            name_len: name.len() as u16,
             feature: feature as u8,
-            flags: if class == "P" { POPULATED } else { 0 }
-                | if src == "p" { APPROXIMATE } else { 0 },
+            flags: if place.populated { POPULATED } else { 0 }
+                | if place.approximate { APPROXIMATE } else { 0 },
         });
         strings.push_str(name);
         let major = matches!(code, "PCLI" | "ADM1" | "PPLC");
@@ -170,11 +145,12 @@ fn compile(out: &Path) -> Result<(), String> {
             "PPLA" => 5.0,
             _ => 0.0,
         };
-        prominence
-            .push(bonus + (population as f32 + 1.0).ln() + 1.5 * (f32::from(alt_count) + 1.0).ln());
+        prominence.push(
+            bonus + (population as f32 + 1.0).ln() + 1.5 * (f32::from(place.alt_count) + 1.0).ln(),
+        );
         let primary = name_key(name);
-        let own = reviewed.get(gid).map_or(&[][..], |v| v.as_slice());
-        for alt in alt_names.split('|').filter(|s| !s.is_empty()) {
+        let own = reviewed.get(&gid).map_or(&[][..], |v| v.as_slice());
+        for alt in place.names() {
             let key = name_key(alt);
             let flag = if key == primary || own.contains(&key) {
                 PRIMARY
@@ -193,7 +169,7 @@ fn compile(out: &Path) -> Result<(), String> {
     }
 
     let regions_text = std::fs::read_to_string(REGIONS).map_err(|e| format!("{REGIONS}: {e}"))?;
-    let regions = geo_format::parse_regions(&regions_text)?;
+    let regions = gazetteer_source::parse_regions(&regions_text)?;
     for (r, region) in regions.iter().enumerate() {
         for name in &region.names {
             names

@@ -81,6 +81,10 @@ try {
   const chips = await page.$$eval("#events tbody .chip", cs => cs.map(c => c.textContent));
   check(chips.length > 0 && chips.every(c => c === "ASSAULT"), `only ASSAULT rows after filtering (${chips.join(" ")})`);
   await page.screenshot({ path: `${shots}/filtered.png`, fullPage: true });
+  const parquetHref = await page.$eval("#dl-parquet", a => a.href);
+  const parquet = new Uint8Array(await (await page.request.get(parquetHref)).body());
+  const magic = new TextDecoder().decode(parquet.slice(0, 4));
+  check(parquetHref.includes("event=ASSAULT") && magic === "PAR1", `the Parquet download of the filtered events (${parquetHref}, ${parquet.length} bytes)`);
 
   // 4. A shared URL restores the view.
   await page.goto(base + "/?event=ASSAULT&country=AZE");

@@ -7,8 +7,8 @@
 //! at most one batch and the next run resumes where it stopped.
 use anyhow::{bail, Context, Result};
 use eventwire_coder::Coder;
-use eventwire_model::{Article, Event};
-use eventwire_sinks::{CameoTsv, Sink};
+use eventwire_model::Article;
+use eventwire_sinks::{flat, flat_row, CameoTsv, FlatParquet, Reach, Sink};
 use eventwire_store::{Entry, EventFilter, Plan, Planned, Store, StoredEvent, Summary, WriteStats};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -82,9 +82,10 @@ pub struct ExportArgs {
 
 #[derive(clap::Subcommand)]
 pub enum BenchTarget {
-    /// Articles/s end to end (read, dedup, code, store) over the shared news text, and store size.
+    /// Articles/s end to end (read, dedup, code, store) over the shared news text and HTML pages,
+    /// per kind and mixed, and store size.
     Ingest {
-        /// Keep the database here (default: a temporary file, removed afterwards).
+        /// Keep the mixed run's database here (default: a temporary file, removed afterwards).
         #[arg(long)]
         db: Option<PathBuf>,
     },
@@ -159,6 +160,12 @@ fn progress_bar() -> ProgressBar {
 /// Reads, codes and stores: while a writer thread commits one batch, the cores plan and code
 /// the next.
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
+    ingest_counted(args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// [`ingest`], returning the number of input records.
+fn ingest_counted(args: IngestArgs) -> Result<usize> {
     let coded_at = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut store = Store::open(&args.db)?;
     let planner = Store::open(&args.db)?;
@@ -172,8 +179,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         bar.suspend(|| eprintln!("eventwire: {msg}"));
     };
     let start = Instant::now();
-    let mut articles = 0usize;
-    let written = std::thread::scope(|scope| -> Result<WriteStats> {
+    let (articles, written) = std::thread::scope(|scope| -> Result<(usize, WriteStats)> {
         // Dropped when this closure returns, early or not: the writer then sees the end.
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Entry>>(0);
         let (store, bar, coded_at) = (&mut store, &bar, &coded_at);
@@ -189,37 +195,47 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             }
             Ok(total)
         });
-        let mut in_flight: Vec<Planned> = Vec::new();
-        let mut pending: Vec<Article> = Vec::with_capacity(BATCH);
-        let send = |pending: &mut Vec<Article>, in_flight: &mut Vec<Planned>| -> Result<bool> {
-            let entries = prepare_batch(
-                &planner,
-                &coder,
-                std::mem::take(pending),
-                in_flight,
-                &report,
-            )?;
-            *in_flight = entries.iter().map(Entry::planned).collect();
-            // A closed channel: the writer stopped on an error, which `join` returns.
-            Ok(to_writer.send(entries).is_ok())
-        };
-        'inputs: for path in &args.paths {
-            for item in read_articles(path, args.published.as_deref()) {
-                match item {
-                    Ok(a) => pending.push(a),
-                    Err(msg) => report(&msg),
-                }
-                articles += 1;
-                if pending.len() >= BATCH && !send(&mut pending, &mut in_flight)? {
-                    break 'inputs;
+        // The inputs are parsed beside the coding, a batch ahead.
+        let (to_planner, inputs) = std::sync::mpsc::sync_channel::<Vec<Article>>(1);
+        let (paths, published, report) = (&args.paths, args.published.as_deref(), &report);
+        let reader = scope.spawn(move || -> usize {
+            let mut records = 0;
+            let mut pending: Vec<Article> = Vec::with_capacity(BATCH);
+            for path in paths {
+                for item in read_articles(path, published) {
+                    match item {
+                        Ok(a) => pending.push(a),
+                        Err(msg) => report(&msg),
+                    }
+                    records += 1;
+                    // A closed channel: planning or writing stopped on an error.
+                    if pending.len() >= BATCH
+                        && to_planner.send(std::mem::take(&mut pending)).is_err()
+                    {
+                        return records;
+                    }
                 }
             }
-        }
-        if !pending.is_empty() {
-            send(&mut pending, &mut in_flight)?;
+            if !pending.is_empty() {
+                let _ = to_planner.send(pending);
+            }
+            records
+        });
+        let mut in_flight: Vec<Planned> = Vec::new();
+        for articles in inputs {
+            let entries = prepare_batch(&planner, &coder, articles, &in_flight, report)?;
+            in_flight = entries.iter().map(Entry::planned).collect();
+            // A closed channel: the writer stopped on an error, which `join` returns.
+            if to_writer.send(entries).is_err() {
+                break;
+            }
         }
         drop(to_writer);
-        writer.join().expect("the writer thread does not panic")
+        let written = writer.join().expect("the writer thread does not panic")?;
+        Ok((
+            reader.join().expect("the reader thread does not panic"),
+            written,
+        ))
     })?;
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
@@ -235,83 +251,17 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         w.events,
         args.db.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(articles)
 }
 
-/// The flat columns of `csv` and `parquet` exports, in order.
-const COLUMNS: [&str; 30] = [
-    "id",
-    "date",
-    "event",
-    "mode",
-    "cameo",
-    "quad_code",
-    "goldstein",
-    "actor_code",
-    "actor_sector",
-    "actor_text",
-    "recipient_code",
-    "recipient_sector",
-    "recipient_text",
-    "cameo_actor",
-    "cameo_recipient",
-    "place",
-    "country_code",
-    "admin1",
-    "lat",
-    "lon",
-    "dead",
-    "injured",
-    "article_id",
-    "url",
-    "publication",
-    "sources",
-    "num_mentions",
-    "num_articles",
-    "num_sources",
-    "text",
-];
-
-/// One event as the flat columns' values (empty when absent).
-fn flat_row(e: &Event, s: &StoredEvent) -> [String; 30] {
-    let first = |v: &[eventwire_model::Entity], f: fn(&eventwire_model::Entity) -> &str| {
-        v.first().map_or(String::new(), |x| f(x).to_string())
-    };
-    let loc = e.event_loc.as_ref();
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let size = e.size.clone().unwrap_or_default();
-    [
-        e.id.clone(),
-        e.date.clone(),
-        e.event.join(" "),
-        e.mode.join(" "),
-        e.ew.cameo.clone(),
-        e.quad_code.to_string(),
-        e.ew.goldstein.to_string(),
-        first(&e.actor, |x| &x.code),
-        first(&e.actor, |x| &x.sector),
-        first(&e.actor, |x| &x.entity_text),
-        first(&e.recipient, |x| &x.code),
-        first(&e.recipient, |x| &x.sector),
-        first(&e.recipient, |x| &x.entity_text),
-        e.ew.cameo_actor.clone(),
-        e.ew.cameo_recipient.clone(),
-        opt(loc.map(|l| l.resolved_place.clone())),
-        opt(loc.map(|l| l.country_code.clone())),
-        opt(loc.and_then(|l| l.province.clone())),
-        opt(loc.map(|l| l.lat.to_string())),
-        opt(loc.map(|l| l.lon.to_string())),
-        opt(size.dead.map(|n| n.to_string())),
-        opt(size.injured.map(|n| n.to_string())),
-        e.ew.article_id.clone(),
-        opt(e.cite_info.url.clone()),
-        opt(e.cite_info.publication.clone()),
-        s.sources.to_string(),
-        s.num_mentions.to_string(),
-        s.num_articles.to_string(),
-        s.num_sources.to_string(),
-        e.text.clone(),
-    ]
+/// The store's counts of an event, for its flat row.
+fn reach(s: &StoredEvent) -> Reach {
+    Reach {
+        sources: s.sources,
+        num_mentions: s.num_mentions,
+        num_articles: s.num_articles,
+        num_sources: s.num_sources,
+    }
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
@@ -367,26 +317,25 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         }
         ExportFormat::Csv => {
             let mut csv = csv::Writer::from_writer(&mut out);
-            csv.write_record(COLUMNS)?;
+            csv.write_record(flat::COLUMNS)?;
             store.events(&filter, |s| {
-                keep(
-                    s.event()
-                        .map_err(anyhow::Error::from)
-                        .and_then(|e| csv.write_record(flat_row(&e, &s)).map_err(Into::into)),
-                )
+                keep(s.event().map_err(anyhow::Error::from).and_then(|e| {
+                    csv.write_record(flat_row(&e, &reach(&s)))
+                        .map_err(Into::into)
+                }))
             })?;
             csv.flush()?;
         }
         ExportFormat::Parquet => {
-            let mut rows = Vec::new();
+            let mut file = FlatParquet::new(&mut out)?;
             store.events(&filter, |s| {
                 keep(
                     s.event()
                         .map_err(anyhow::Error::from)
-                        .map(|e| rows.push(flat_row(&e, &s))),
+                        .and_then(|e| file.push(flat_row(&e, &reach(&s))).map_err(Into::into)),
                 )
             })?;
-            parquet_out::write(&rows, &mut out)?;
+            file.finish()?;
         }
     }
     let closed_pipe = |e: &anyhow::Error| {
@@ -432,61 +381,103 @@ fn cpu_seconds() -> f64 {
     ticks.iter().sum::<f64>() / 100.0
 }
 
-/// `eventwire bench ingest`: the shared BBC and Reuters text, written as one JSONL file,
-/// ingested end to end into a fresh store; then ingested again (everything unchanged).
+/// Removes a store file and its WAL companions.
+fn remove_store(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// `eventwire bench ingest`: the shared BBC and Reuters text (written as one JSONL file) and the
+/// article-extraction benchmark's HTML pages (read in place), each ingested end to end into a
+/// fresh store, then both together; then the mix again (everything unchanged).
 pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
     let BenchTarget::Ingest { db } = target;
     let mut articles = eventwire_eval::corpus::bbc(shared)?;
     articles.extend(eventwire_eval::corpus::reuters(shared)?);
     let dir = std::env::temp_dir().join(format!("eventwire-bench-ingest-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let input = dir.join("news.jsonl");
-    let mut w = io::BufWriter::new(std::fs::File::create(&input)?);
+    let news = dir.join("news.jsonl");
+    let mut w = io::BufWriter::new(std::fs::File::create(&news)?);
     for a in &articles {
         serde_json::to_writer(&mut w, a)?;
         w.write_all(b"\n")?;
     }
     w.flush()?;
     drop(w);
-    let bytes = std::fs::metadata(&input)?.len() as f64;
-    let db_path = db.clone().unwrap_or_else(|| dir.join("bench.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", db_path.display()));
-        if p.exists() {
-            std::fs::remove_file(&p)?;
+    // Bytes of a file, or of the files of a folder (the pages' folder is flat).
+    let size = |p: &Path| -> u64 {
+        match std::fs::read_dir(p) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum(),
+            Err(_) => std::fs::metadata(p).map_or(0, |m| m.len()),
         }
-    }
+    };
+    let html = shared.join("corpora/article-extraction-benchmark/html");
     println!(
-        "corpus: {} articles, {:.1} MB JSONL (BBC 2004-05 + Reuters-21578), {} threads",
+        "news text: {} articles, {:.1} MB JSONL (BBC 2004-05 + Reuters-21578); {} threads",
         articles.len(),
-        bytes / 1e6,
+        size(&news) as f64 / 1e6,
         rayon::current_num_threads()
     );
-    let run = |label: &str| -> Result<()> {
+    let mut kinds = vec![("news text", vec![news.clone()])];
+    if html.is_dir() {
+        println!(
+            "HTML pages: {:.1} MB of gzipped pages in {}",
+            size(&html) as f64 / 1e6,
+            html.display()
+        );
+        kinds.push(("HTML pages", vec![html.clone()]));
+        kinds.push(("mix", vec![news.clone(), html]));
+    } else {
+        println!("HTML pages: none ({} is missing)", html.display());
+    }
+    let mixed_db = db.clone().unwrap_or_else(|| dir.join("bench.db"));
+    let run = |label: &str, paths: &[PathBuf], db: &Path| -> Result<()> {
         let (t, cpu) = (Instant::now(), cpu_seconds());
-        ingest(IngestArgs {
-            paths: vec![input.clone()],
-            db: db_path.clone(),
-            published: None,
+        let n = ingest_counted(IngestArgs {
+            paths: paths.to_vec(),
+            db: db.to_path_buf(),
+            // Some pages give no date; a user would pass `--published` for them.
+            published: Some("2020-01-01".into()),
             no_locations: false,
         })?;
         let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+        let mb = paths.iter().map(|p| size(p)).sum::<u64>() as f64 / 1e6;
         println!(
-            "{label}: {:.1} s, {:.0} articles/s, {:.2} MB/s (gazetteer and lexicon load included); \
-             {cpu:.1} CPU-s, {:.0} articles per CPU-second",
-            secs,
-            articles.len() as f64 / secs,
-            bytes / 1e6 / secs,
-            articles.len() as f64 / cpu.max(1e-9)
+            "{label}: {n} articles in {secs:.1} s, {:.0} articles/s, {:.2} MB/s of input \
+             (gazetteer and lexicon load included); {cpu:.1} CPU-s, {:.0} articles per CPU-second",
+            n as f64 / secs,
+            mb / secs,
+            n as f64 / cpu.max(1e-9)
         );
         Ok(())
     };
-    run("ingest into a new store")?;
-    let store = Store::open(&db_path)?;
+    let last = kinds.len() - 1;
+    for (i, (kind, paths)) in kinds.iter().enumerate() {
+        let store = if i == last {
+            mixed_db.clone()
+        } else {
+            dir.join(format!("bench-{i}.db"))
+        };
+        remove_store(&store)?;
+        run(&format!("{kind} into a new store"), paths, &store)?;
+        if i != last {
+            remove_store(&store)?;
+        }
+    }
+    let store = Store::open(&mixed_db)?;
     store.checkpoint()?;
     let summary = store.summary()?;
     print_summary(&summary);
-    let file_bytes = std::fs::metadata(&db_path)?.len() as f64;
+    let file_bytes = std::fs::metadata(&mixed_db)?.len() as f64;
     if summary.events > 0 {
         let per_event = file_bytes / summary.events as f64;
         println!(
@@ -497,99 +488,12 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
         );
     }
     drop(store);
-    run("re-ingest (all unchanged)")?;
+    let (kind, paths) = &kinds[last];
+    run(&format!("{kind} again (all unchanged)"), paths, &mixed_db)?;
     if db.is_none() {
         std::fs::remove_dir_all(&dir)?;
     } else {
-        std::fs::remove_file(&input)?;
+        std::fs::remove_file(&news)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Parquet output through the `parquet` crate's column writers (no Arrow: a much smaller
-/// build). Columns as [`COLUMNS`]; empty values are nulls.
-mod parquet_out {
-    use super::COLUMNS;
-    use parquet::basic::Compression;
-    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    use parquet::schema::parser::parse_message_type;
-    use std::io::Write;
-    use std::sync::Arc;
-
-    /// Rows per row group.
-    const GROUP: usize = 1 << 16;
-
-    #[derive(Clone, Copy)]
-    enum Kind {
-        Text,
-        Int,
-        Float,
-    }
-
-    fn kind(column: &str) -> Kind {
-        match column {
-            "quad_code" | "dead" | "injured" | "sources" | "num_mentions" | "num_articles"
-            | "num_sources" => Kind::Int,
-            "goldstein" | "lat" | "lon" => Kind::Float,
-            _ => Kind::Text,
-        }
-    }
-
-    fn schema() -> String {
-        let fields: String = COLUMNS
-            .iter()
-            .map(|c| match kind(c) {
-                Kind::Text => format!("OPTIONAL BYTE_ARRAY {c} (UTF8);"),
-                Kind::Int => format!("OPTIONAL INT64 {c};"),
-                Kind::Float => format!("OPTIONAL DOUBLE {c};"),
-            })
-            .collect();
-        format!("message event {{ {fields} }}")
-    }
-
-    /// Writes `rows` (values as [`super::flat_row`] gives them) as one Parquet file.
-    pub fn write<W: Write + Send>(rows: &[[String; 30]], out: W) -> anyhow::Result<()> {
-        let schema = Arc::new(parse_message_type(&schema())?);
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .build(),
-        );
-        let mut writer = SerializedFileWriter::new(out, schema, props)?;
-        for group in rows.chunks(GROUP) {
-            let mut rg = writer.next_row_group()?;
-            let mut column = 0;
-            while let Some(mut col) = rg.next_column()? {
-                let cells = group.iter().map(|r| r[column].as_str());
-                let defs: Vec<i16> = cells.clone().map(|v| i16::from(!v.is_empty())).collect();
-                let present = cells.filter(|v| !v.is_empty());
-                match kind(COLUMNS[column]) {
-                    Kind::Text => {
-                        let values: Vec<ByteArray> = present.map(ByteArray::from).collect();
-                        col.typed::<ByteArrayType>()
-                            .write_batch(&values, Some(&defs), None)?;
-                    }
-                    Kind::Int => {
-                        let values: Vec<i64> =
-                            present.map(|v| v.parse()).collect::<Result<_, _>>()?;
-                        col.typed::<Int64Type>()
-                            .write_batch(&values, Some(&defs), None)?;
-                    }
-                    Kind::Float => {
-                        let values: Vec<f64> =
-                            present.map(|v| v.parse()).collect::<Result<_, _>>()?;
-                        col.typed::<DoubleType>()
-                            .write_batch(&values, Some(&defs), None)?;
-                    }
-                }
-                col.close()?;
-                column += 1;
-            }
-            rg.close()?;
-        }
-        writer.close()?;
-        Ok(())
-    }
 }

@@ -26,8 +26,11 @@ pub struct ServeArgs {
     #[arg(long, default_value = "eventwire.db")]
     db: PathBuf,
     /// Address to listen on (loopback by default; nothing is exposed unless asked).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = eventwire_serve::DEFAULT_ADDR)]
     addr: SocketAddr,
+    /// Longest a store query may run, in seconds (then a 503 asks for narrower filters).
+    #[arg(long, default_value_t = eventwire_serve::QUERY_TIMEOUT.as_secs_f64())]
+    query_timeout: f64,
 }
 
 #[derive(clap::Args)]
@@ -36,7 +39,7 @@ pub struct DemoArgs {
     #[arg(long)]
     db: Option<PathBuf>,
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = eventwire_serve::DEFAULT_ADDR)]
     addr: SocketAddr,
     /// Only the bundled examples, not the shared news text.
     #[arg(long)]
@@ -44,9 +47,14 @@ pub struct DemoArgs {
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let query_timeout = std::time::Duration::try_from_secs_f64(args.query_timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .context("--query-timeout must be a positive number of seconds")?;
     eventwire_serve::run(eventwire_serve::Config {
         addr: args.addr,
         db: Some(args.db),
+        query_timeout,
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -102,6 +110,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     eventwire_serve::run(eventwire_serve::Config {
         addr: args.addr,
         db: Some(db),
+        query_timeout: eventwire_serve::QUERY_TIMEOUT,
     })?;
     Ok(ExitCode::SUCCESS)
 }

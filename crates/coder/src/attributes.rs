@@ -148,13 +148,17 @@ fn field_of(lemma_like: &str) -> Option<&'static str> {
     })
 }
 
+/// No war has killed, hurt or held a billion people; larger counts are misreadings or hyperbole
+/// ("99999999999999999999 killed") and give no size.
+const MAX_PEOPLE: f64 = 1e9;
+
 /// Parses one number at `i` (digits, number words, "1.5 million", vague plurals); returns value and end.
 fn parse_number(tokens: &[Token], i: usize) -> Option<(u64, usize, bool)> {
     let t = &tokens[i];
     let (mut v, vague_hit) = if t.kind == TokenKind::Number {
         let digits: String = t.norm.chars().filter(|c| *c != ',').collect();
         let f: f64 = digits.parse().ok()?;
-        if !f.is_finite() || f < 0.0 || f > 1e12 {
+        if !f.is_finite() || f < 0.0 || f > MAX_PEOPLE {
             return None;
         }
         (f, false)
@@ -171,6 +175,7 @@ fn parse_number(tokens: &[Token], i: usize) -> Option<(u64, usize, bool)> {
             "hundred" => 100.0,
             "thousand" => 1_000.0,
             "million" => 1_000_000.0,
+            "billion" => 1_000_000_000.0,
             _ => 1.0,
         };
         if mult > 1.0 {
@@ -178,7 +183,7 @@ fn parse_number(tokens: &[Token], i: usize) -> Option<(u64, usize, bool)> {
             end += 1;
         }
     }
-    if v > 1e12 {
+    if v > MAX_PEOPLE {
         return None;
     }
     Some((v.round() as u64, end, vague_hit))
@@ -405,6 +410,12 @@ mod tests {
             vec![("arrested".into(), 24, "at_least".into())]
         );
         assert_eq!(sizes("1e400 people killed"), vec![]);
+        assert_eq!(sizes("900,000,000,000 people were killed"), vec![]);
+        assert_eq!(sizes("2 billion people were killed"), vec![]);
+        assert_eq!(
+            sizes("2 million people were killed"),
+            vec![("dead".into(), 2_000_000, "exact".into())]
+        );
         assert_eq!(sizes("1.5 million people fled"), vec![]);
     }
 

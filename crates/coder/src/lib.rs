@@ -54,10 +54,38 @@ pub struct Coder {
 }
 
 /// The article's places, for event locations.
-struct Places<'a> {
-    gazetteer: &'a Gazetteer,
+struct Places {
+    gazetteer: &'static Gazetteer,
     found: Vec<Found>,
     story: place::StoryPlaces,
+}
+
+/// An article's places, geoparsed on the first event that needs them: most articles hold no
+/// event, and they never pay for the gazetteer.
+struct LazyPlaces<'a> {
+    enabled: bool,
+    text: &'a str,
+    sentences: &'a [Sentence],
+    countries: Vec<String>,
+    cell: std::cell::OnceCell<Option<Places>>,
+}
+
+impl LazyPlaces<'_> {
+    fn get(&self) -> Option<&Places> {
+        self.cell
+            .get_or_init(|| {
+                self.enabled.then(Gazetteer::bundled).map(|g| {
+                    let found = g.geoparse(self.text, self.sentences, &self.countries);
+                    let story = place::StoryPlaces::new(g, &found);
+                    Places {
+                        gazetteer: g,
+                        found,
+                        story,
+                    }
+                })
+            })
+            .as_ref()
+    }
 }
 
 /// What `eventwire lexicon check` found for one example sentence.
@@ -142,15 +170,13 @@ impl Coder {
             .iter()
             .map(|s| attributes::says_unverified(&s.tokens))
             .collect();
-        let places = self.locations.then(Gazetteer::bundled).map(|g| {
-            let found = g.geoparse(&doc.text, &sentences, ctx.countries());
-            let story = place::StoryPlaces::new(g, &found);
-            Places {
-                gazetteer: g,
-                found,
-                story,
-            }
-        });
+        let places = LazyPlaces {
+            enabled: self.locations,
+            text: &doc.text,
+            sentences: &sentences,
+            countries: ctx.countries().to_vec(),
+            cell: std::cell::OnceCell::new(),
+        };
         let mut events: Vec<Event> = Vec::new();
         for (k, sent) in sentences.iter().enumerate() {
             let next_unverified = unverified.get(k + 1).copied().unwrap_or(false)
@@ -164,7 +190,7 @@ impl Coder {
                 published,
                 &mut ctx,
                 verified,
-                places.as_ref(),
+                &places,
             );
             events.append(&mut coded);
         }
@@ -181,7 +207,7 @@ impl Coder {
         published: NaiveDate,
         ctx: &mut StoryContext,
         verified: Option<bool>,
-        places: Option<&Places>,
+        places: &LazyPlaces,
     ) -> Vec<Event> {
         let tokens = &sent.tokens;
         let ids: Vec<Vec<u32>> = tokens
@@ -308,7 +334,7 @@ impl Coder {
             }
             // A group with no country takes the country of the place the sentence puts it in
             // ("demonstrators … in Monrovia").
-            if let (Some(a), Some(p)) = (roles.actor.first_mut(), places) {
+            if let (Some(a), Some(p)) = (roles.actor.first_mut(), places.get()) {
                 if a.entity.code.is_empty() && a.kind == mentions::MentionKind::Group {
                     let placed = p
                         .found
@@ -411,7 +437,7 @@ impl Coder {
             } else {
                 self.lexicon.codes.scale(&event_type, scale_mode)
             };
-            let (event_loc, location_reason) = match places {
+            let (event_loc, location_reason) = match places.get() {
                 Some(p) => {
                     let actor_country = roles.actor.first().map(|a| a.entity.code.as_str());
                     let (loc, reason, used) = place::event_location(

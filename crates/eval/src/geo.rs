@@ -10,11 +10,12 @@
 //! The learned ranking (`data/geo/scorer.tsv`) is trained on the even-numbered articles of each
 //! set (`scripts/train_geo_scorer.py`); the `_heldout` figures score the odd-numbered ones only.
 //!
-//! With `EVENTWIRE_DEBUG_GEO=1` every missing, far, missed and extra toponym is printed to stderr,
-//! for tuning the ranking. With `EVENTWIRE_GEO_FEATURES=FILE` every candidate of every gold span
-//! is appended to FILE as `set TAB article TAB span TAB label TAB features…` (label 1 when the
-//! candidate is the gold GeoNames entity, or, where the set gives only a point, when it is within
-//! 161 km of it): the scorer's training data.
+//! With `EVENTWIRE_DEBUG_GEO=1` every missing, far, missed and extra toponym is printed to stderr
+//! after its article's number (even numbers are the training half), for tuning the ranking. With
+//! `EVENTWIRE_GEO_FEATURES=FILE` every candidate of every gold span is appended to FILE as
+//! `set TAB article TAB span TAB label TAB features…` (label 1 when the candidate is the gold
+//! GeoNames entity, or, where the set gives only a point, when it is within 161 km of it; 2 when
+//! it is another entity within 161 km of the gold one; else 0): the scorer's training data.
 
 use crate::{EvalError, Report};
 use eventwire_resolve::geo::{Gazetteer, Target, FEATURES};
@@ -221,11 +222,15 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                         return;
                     };
                     // The exact entity where the gold names one (a city, not the province
-                    // around it that also "covers" the point), else the point.
-                    let label = u8::from(match t.geonameid {
-                        Some(_) => same,
-                        None => g.covers(c, la as f32, lo as f32),
-                    });
+                    // around it that also "covers" the point), else the point; a place near
+                    // the entity is marked apart, for names whose entity the gazetteer lacks.
+                    let near = g.covers(c, la as f32, lo as f32);
+                    let label = match t.geonameid {
+                        Some(_) if same => 1,
+                        Some(_) if near => 2,
+                        Some(_) => 0,
+                        None => u8::from(near),
+                    };
                     let f: Vec<String> = f.iter().map(|x| format!("{x}")).collect();
                     rows.push_str(&format!("{set}\t{n}\t{k}\t{label}\t{}\n", f.join("\t")));
                 };
@@ -251,7 +256,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
             }
             let Some(r) = r else {
                 if debug {
-                    eprintln!("missing: {:?} gold {:?}", t.phrase, t.geonameid);
+                    eprintln!("{n} missing: {:?} gold {:?}", t.phrase, t.geonameid);
                 }
                 continue;
             };
@@ -274,7 +279,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                         Target::Region(i) => g.regions[*i as usize].name.clone(),
                     };
                     eprintln!(
-                        "far: {:?} gold {:?} ({la},{lo}) got {:?} {name}",
+                        "{n} far: {:?} gold {:?} ({la},{lo}) got {:?} {name}",
                         t.phrase,
                         t.geonameid,
                         g.geonameid(*r)
@@ -317,7 +322,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                     s < *ge && *gs < e
                 });
                 if !hit {
-                    eprintln!("missed: {:?}", t.phrase);
+                    eprintln!("{n} missed: {:?}", t.phrase);
                 }
             }
         }
@@ -329,7 +334,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                 .find(|(_, (gs, ge))| s < *ge && *gs < e)
                 .map(|(t, _)| t);
             if hit.is_none() && debug {
-                eprintln!("extra: {:?}", &doc.text[f.start..f.end]);
+                eprintln!("{n} extra: {:?}", &doc.text[f.start..f.end]);
             }
             if let Some(t) = hit {
                 detected += 1;

@@ -1,10 +1,21 @@
 //! Transparent decompression: gzip (also multi-member, as in `.warc.gz`) and zstd, recognised by
-//! their magic bytes whatever the file is called.
+//! their magic bytes whatever the file is called. A stream that expands far beyond what text
+//! compresses to (a decompression bomb) is cut off with a read error, so no input decompresses
+//! without bound.
 
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// Most decompressed bytes per compressed byte: news text compresses 3–10 times, gzip at most
+/// about 1,000 times (long runs of one byte), zstd far more.
+pub const MAX_RATIO: u64 = 200;
+
+/// Output that is never refused whatever the ratio, so a tiny file of repeated text still reads.
+const RATIO_FREE: u64 = 1 << 20;
 
 /// How a byte stream is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +53,86 @@ pub fn strip_compression_extension(name: &str) -> &str {
 
 /// Wraps `input` in the decoder its first bytes call for. Corrupt compressed data surfaces as read
 /// errors later, never as a panic.
+///
+/// Compressed streams that decompress to more than [`MAX_RATIO`] times their size (beyond the
+/// first MiB) fail with an `InvalidData` error saying so, on that read and every later one.
 pub fn decompress(input: impl Read + Send + 'static) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut input = BufReader::with_capacity(1 << 16, input);
+    let consumed = Arc::new(AtomicU64::new(0));
+    let counted = Counted {
+        inner: input,
+        consumed: Arc::clone(&consumed),
+    };
+    let mut input = BufReader::with_capacity(1 << 16, counted);
     let kind = Compression::sniff(input.fill_buf()?);
-    Ok(match kind {
-        Compression::None => Box::new(input),
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(input),
-        )),
+    let decoded: Box<dyn Read + Send> = match kind {
+        Compression::None => return Ok(Box::new(input)),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
         Compression::Zstd => {
-            let decoder = ruzstd::decoding::StreamingDecoder::new(input).map_err(|e| {
+            Box::new(ruzstd::decoding::StreamingDecoder::new(input).map_err(|e| {
                 io::Error::new(io::ErrorKind::InvalidData, format!("bad zstd header: {e}"))
-            })?;
-            Box::new(BufReader::with_capacity(1 << 16, decoder))
+            })?)
         }
-    })
+    };
+    Ok(Box::new(BufReader::with_capacity(
+        1 << 16,
+        RatioLimit {
+            decoded,
+            consumed,
+            produced: 0,
+            refused: false,
+        },
+    )))
+}
+
+/// Counts the compressed bytes read.
+struct Counted<R> {
+    inner: R,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Decompressed output, refused once it outgrows [`MAX_RATIO`] times the compressed input.
+struct RatioLimit {
+    decoded: Box<dyn Read + Send>,
+    consumed: Arc<AtomicU64>,
+    produced: u64,
+    refused: bool,
+}
+
+impl RatioLimit {
+    fn bomb(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "decompresses to over {MAX_RATIO} times its compressed size ({} MiB from {} KiB); refused as a decompression bomb",
+                self.produced >> 20,
+                self.consumed.load(Ordering::Relaxed) >> 10
+            ),
+        )
+    }
+}
+
+impl Read for RatioLimit {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.refused {
+            return Err(self.bomb());
+        }
+        let n = self.decoded.read(buf)?;
+        self.produced += n as u64;
+        let allowed = RATIO_FREE.max(self.consumed.load(Ordering::Relaxed) * MAX_RATIO);
+        if self.produced > allowed {
+            self.refused = true;
+            return Err(self.bomb());
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +168,59 @@ mod tests {
             b'\n',
         ];
         assert_eq!(read_all(frame.to_vec()).unwrap(), b"hello\n");
+    }
+
+    /// A zstd frame of `blocks` RLE blocks of 128 KiB of `byte` each: 4 bytes a block.
+    fn zstd_bomb(blocks: usize, byte: u8) -> Vec<u8> {
+        // Magic, frame header without content size, window 128 KiB.
+        let mut frame = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38];
+        for k in 0..blocks {
+            let last = u32::from(k + 1 == blocks);
+            let header = (128u32 << 10) << 3 | 1 << 1 | last;
+            frame.extend_from_slice(&header.to_le_bytes()[..3]);
+            frame.push(byte);
+        }
+        frame
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_after_a_bounded_output() {
+        // 1 GiB of newlines from 32 KiB of zstd; 1 GiB of zeros from 1 MiB of gzip members.
+        let mut member = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        member.write_all(&vec![0; 1 << 20]).unwrap();
+        let member = member.finish().unwrap();
+        for bomb in [zstd_bomb(8 << 10, b'\n'), member.repeat(1 << 10)] {
+            let mut reader = decompress(io::Cursor::new(bomb)).unwrap();
+            let mut out = 0usize;
+            let mut chunk = vec![0; 1 << 16];
+            let err = loop {
+                match reader.read(&mut chunk) {
+                    Ok(0) => panic!("the bomb was read whole"),
+                    Ok(n) => out += n,
+                    Err(e) => break e,
+                }
+            };
+            assert!(out < 64 << 20, "{out} bytes before the refusal");
+            assert!(err.to_string().contains("decompression bomb"), "{err}");
+            assert!(reader.read(&mut chunk).is_err(), "the refusal is final");
+        }
+        // A reader over a refused stream reports it once, at its line, and stops.
+        let lines = crate::read_jsonl(
+            "b.jsonl",
+            decompress(io::Cursor::new(zstd_bomb(8 << 10, b'\n'))).unwrap(),
+        );
+        let got: Vec<_> = lines.collect();
+        assert_eq!(got.len(), 1);
+        let err = got[0].as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("b.jsonl:") && err.contains("decompression bomb"),
+            "{err}"
+        );
+        // Repetitive text well within the ratio reads whole.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&b"Rebels attacked the town. ".repeat(20_000))
+            .unwrap();
+        assert_eq!(read_all(e.finish().unwrap()).unwrap().len(), 26 * 20_000);
     }
 
     #[test]

@@ -158,7 +158,11 @@ pub fn nesting_depth(html: &[u8]) -> usize {
             continue;
         }
         let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
-        let tag_end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        // A tag runs to the next '>' ('<' inside it is an attribute character); a tag never
+        // closed ends the markup. Scanning on from there keeps the scan linear.
+        let Some(tag_end) = rest.iter().position(|&b| b == b'>') else {
+            break;
+        };
         let self_closing = tag_end > 0 && rest[tag_end - 1] == b'/';
         if !closing && (name == b"script" || name == b"style") {
             let end_tag: &[u8] = if name == b"script" {
@@ -169,6 +173,7 @@ pub fn nesting_depth(html: &[u8]) -> usize {
             i += find_ignore_case(rest, end_tag).unwrap_or(rest.len());
             continue;
         }
+        i += tag_end + 1;
         if self_closing
             || NOT_NESTING
                 .split_ascii_whitespace()
@@ -424,6 +429,16 @@ mod tests {
         let flat =
             "<!-- <div><div> --><script>'<div><div>'</script><p><p><br><img src=x/><div></div>";
         assert_eq!(nesting_depth(flat.as_bytes()), 1);
+    }
+
+    #[test]
+    fn tags_left_open_keep_the_depth_scan_linear() {
+        // Each '<' once scanned to the end of the page for its '>': quadratic, hours at 8 MiB.
+        let open = "<a".repeat(1 << 20);
+        assert_eq!(nesting_depth(open.as_bytes()), 0);
+        let one_tag = format!("{open}>");
+        assert_eq!(nesting_depth(one_tag.as_bytes()), 1);
+        assert_eq!(nesting_depth(b"<div><span title='<b>'>x</span></div>"), 2);
     }
 
     #[test]

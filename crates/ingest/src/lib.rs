@@ -76,7 +76,8 @@ struct RawArticle {
     language: Option<String>,
 }
 
-/// Reads JSONL articles; each bad line becomes one error and reading goes on.
+/// Reads JSONL articles; each bad line becomes one error and reading goes on. A read error (a
+/// corrupt or refused compressed stream) is the last item.
 pub fn read_jsonl<'a, R: Read + 'a>(
     file: &str,
     input: R,
@@ -85,7 +86,11 @@ pub fn read_jsonl<'a, R: Read + 'a>(
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line_no = 0usize;
     let mut buf = Vec::new();
+    let mut broken = false;
     std::iter::from_fn(move || loop {
+        if broken {
+            return None;
+        }
         buf.clear();
         line_no += 1;
         let err = |reason: String| ReadError {
@@ -101,7 +106,11 @@ pub fn read_jsonl<'a, R: Read + 'a>(
                     MAX_RECORD >> 20
                 ))))
             }
-            Err(e) => return Some(Err(err(format!("cannot read: {e}")))),
+            Err(e) => {
+                // A stream that fails once (corrupt or refused compressed data) is not read further.
+                broken = true;
+                return Some(Err(err(format!("cannot read: {e}"))));
+            }
             Ok(Some(true)) => {}
         }
         let Ok(line) = std::str::from_utf8(&buf) else {

@@ -3,7 +3,9 @@
 
 use crate::{date::normalize_date, ReadError, MAX_RECORD};
 use eventwire_model::Article;
-use std::io::Read;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Which header names hold which article field. `None` tries the usual names (given after each
 /// field), case-insensitively.
@@ -34,7 +36,9 @@ struct Mapping {
 }
 
 /// Reads a delimited file (`delimiter` `b','` or `b'\t'`); `stem` names rows without an id column.
-/// A missing header or text column is one error; each bad row is one error at its line.
+/// A missing header or text column is one error; each bad row is one error at its line. A row
+/// over [`MAX_RECORD`] bytes (an unclosed quote swallowing the rest of the file) or a read error
+/// ends the file with one error, without holding more than that in memory.
 pub fn read_table<'a>(
     file: &str,
     stem: &str,
@@ -44,6 +48,11 @@ pub fn read_table<'a>(
 ) -> Box<dyn Iterator<Item = Result<Article, ReadError>> + Send + 'a> {
     let file = file.to_string();
     let stem = stem.to_string();
+    let since_last_row = Arc::new(AtomicUsize::new(0));
+    let input = RowLimit {
+        inner: input,
+        since_last_row: Arc::clone(&since_last_row),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -62,46 +71,94 @@ pub fn read_table<'a>(
             })))
         }
     };
-    let mut row = 0usize;
-    Box::new(reader.into_byte_records().map(move |record| {
-        row += 1;
-        let record = record.map_err(|e| ReadError {
-            file: file.clone(),
-            line: e.position().map_or(0, |p| p.line() as usize),
-            reason: format!("bad CSV row: {e}"),
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let err = |reason: String| ReadError {
-            file: file.clone(),
-            line,
-            reason,
-        };
-        if record.as_slice().len() > MAX_RECORD {
-            return Err(err(format!("row longer than {} MiB", MAX_RECORD >> 20)));
+    let mut records = reader.into_byte_records();
+    let (mut row, mut last_line, mut broken) = (0usize, 1usize, false);
+    Box::new(std::iter::from_fn(move || {
+        if broken {
+            return None;
         }
-        let field = |i: Option<usize>| -> Result<Option<String>, ReadError> {
-            let Some(bytes) = i.and_then(|i| record.get(i)) else {
-                return Ok(None);
-            };
-            let s = std::str::from_utf8(bytes).map_err(|_| err("invalid UTF-8".into()))?;
-            let s = s.trim();
-            Ok((!s.is_empty()).then(|| s.to_string()))
+        let record = records.next()?;
+        since_last_row.store(0, Ordering::Relaxed);
+        row += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                broken = matches!(e.kind(), csv::ErrorKind::Io(_));
+                let line = e.position().map_or(last_line + 1, |p| p.line() as usize);
+                return Some(Err(ReadError {
+                    file: file.clone(),
+                    line,
+                    reason: format!("bad CSV row: {e}"),
+                }));
+            }
         };
-        let text = field(Some(mapping.text))?.ok_or_else(|| err("empty text column".into()))?;
-        let published = match field(mapping.date)? {
-            Some(d) => normalize_date(&d).ok_or_else(|| err(format!("unparseable date {d:?}")))?,
-            None => String::new(),
-        };
-        Ok(Article {
-            id: field(mapping.id)?.unwrap_or_else(|| format!("{stem}-{row}")),
-            title: field(mapping.title)?.unwrap_or_default(),
-            text,
-            published,
-            url: field(mapping.url)?,
-            source: field(mapping.source)?,
-            language: None,
-        })
+        last_line = record.position().map_or(last_line, |p| p.line() as usize);
+        Some(row_article(&file, &stem, row, last_line, &mapping, &record))
     }))
+}
+
+/// Stops a row from growing past [`MAX_RECORD`] bytes: the CSV reader holds a whole row in memory.
+struct RowLimit<R> {
+    inner: R,
+    since_last_row: Arc<AtomicUsize>,
+}
+
+impl<R: Read> Read for RowLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The reader's own buffer (8 KiB) may hold the start of the next rows: allow for it.
+        if self.since_last_row.load(Ordering::Relaxed) > MAX_RECORD + (64 << 10) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "row longer than {} MiB (an unclosed quote?); the rest of the file is not read",
+                    MAX_RECORD >> 20
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.since_last_row.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn row_article(
+    file: &str,
+    stem: &str,
+    row: usize,
+    line: usize,
+    mapping: &Mapping,
+    record: &csv::ByteRecord,
+) -> Result<Article, ReadError> {
+    let err = |reason: String| ReadError {
+        file: file.to_string(),
+        line,
+        reason,
+    };
+    if record.as_slice().len() > MAX_RECORD {
+        return Err(err(format!("row longer than {} MiB", MAX_RECORD >> 20)));
+    }
+    let field = |i: Option<usize>| -> Result<Option<String>, ReadError> {
+        let Some(bytes) = i.and_then(|i| record.get(i)) else {
+            return Ok(None);
+        };
+        let s = std::str::from_utf8(bytes).map_err(|_| err("invalid UTF-8".into()))?;
+        let s = s.trim();
+        Ok((!s.is_empty()).then(|| s.to_string()))
+    };
+    let text = field(Some(mapping.text))?.ok_or_else(|| err("empty text column".into()))?;
+    let published = match field(mapping.date)? {
+        Some(d) => normalize_date(&d).ok_or_else(|| err(format!("unparseable date {d:?}")))?,
+        None => String::new(),
+    };
+    Ok(Article {
+        id: field(mapping.id)?.unwrap_or_else(|| format!("{stem}-{row}")),
+        title: field(mapping.title)?.unwrap_or_default(),
+        text,
+        published,
+        url: field(mapping.url)?,
+        source: field(mapping.source)?,
+        language: None,
+    })
 }
 
 fn resolve(headers: &csv::StringRecord, columns: &Columns) -> Result<Mapping, String> {
@@ -180,6 +237,19 @@ mod tests {
         assert_eq!(
             got[2].as_ref().unwrap_err().to_string(),
             "x.csv:5: unparseable date \"someday\""
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_ends_the_file_in_bounded_memory() {
+        let mut csv = b"title,text\nA,Rebels attacked the town.\nB,\"never closed ".to_vec();
+        csv.resize(3 * MAX_RECORD, b'x');
+        let got: Vec<_> = read_table("q.csv", "q", &csv[..], b',', &Columns::default()).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].is_ok());
+        assert_eq!(
+            got[1].as_ref().unwrap_err().to_string(),
+            "q.csv:3: bad CSV row: row longer than 8 MiB (an unclosed quote?); the rest of the file is not read"
         );
     }
 

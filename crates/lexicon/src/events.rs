@@ -23,9 +23,15 @@ pub enum Elem {
         alts: Vec<u32>,
         /// No gap allowed before it.
         adjacent: bool,
+        /// It ends a peer pattern's `(PREP … HEAD)` or `{… HEAD}` phrase: the gap before it
+        /// holds no verb ("agreed to lift the sanctions" is no `(TO SANCTIONS)`).
+        phrase: bool,
     },
     /// Exactly one word of any kind.
     Any,
+    /// A peer pattern's `^`: one word or name is skipped ("IFTAR IN ^ +": "Iftar in Osgiliath
+    /// with the leaders of Gondor" has Gondor for target).
+    Skip,
     /// The recipient stands here.
     Recipient,
 }
@@ -71,6 +77,25 @@ pub struct EventMatcher {
     by_trigger: HashMap<u32, Vec<u32>>,
     /// Peer dictionaries list word forms ("LEFT", "LEAVE"): prefer the text's own form on a tie.
     pub(crate) prefer_forms: bool,
+    /// PETRARCH2 matches a pattern's words inside the verb's own phrase (its parse tree's VP
+    /// children), where PETRARCH-1 and TABARI read on through the sentence.
+    pub(crate) clause_bound: bool,
+    /// Vocabulary ids of peer verbs, which never stand inside a pattern's phrase.
+    verbs: HashSet<u32>,
+    /// Vocabulary ids of peer pattern words that are no verb: the peers match them as written
+    /// ("EFFORT" is not "efforts"), where a verb takes its inflections.
+    literal: HashSet<u32>,
+}
+
+/// How a pattern word joins the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// Other words may stand between.
+    Gap,
+    /// Right after it.
+    Adjacent,
+    /// In the same phrase: the words between are no verb.
+    Phrase,
 }
 
 const MAX_GAP: usize = 3;
@@ -98,6 +123,9 @@ impl EventMatcher {
         let mut found = Vec::new();
         for (i, tid) in ids.iter().enumerate() {
             for id in tid {
+                if !self.form_matches(tokens, i, *id) {
+                    continue;
+                }
                 for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
                     if let Some(m) = self.match_at(p, tokens, ids, i) {
                         found.push(m);
@@ -161,7 +189,28 @@ impl EventMatcher {
                     }
                     at = q;
                 }
-                Elem::Word { alts, adjacent } => {
+                Elem::Skip => {
+                    let mut q = at + 1;
+                    if q >= tokens.len() || tokens[q].kind == TokenKind::Punct {
+                        return None;
+                    }
+                    while tokens[q].capitalized
+                        && tokens
+                            .get(q + 1)
+                            .is_some_and(|t| t.capitalized && t.kind == TokenKind::Word)
+                    {
+                        q += 1;
+                    }
+                    at = q;
+                    if let Some(s) = slot_open.as_mut() {
+                        *s = at + 1;
+                    }
+                }
+                Elem::Word {
+                    alts,
+                    adjacent,
+                    phrase,
+                } => {
                     // The gap counts words only: "$2 million" or "120,000" do not use it up.
                     let gap = if *adjacent {
                         0
@@ -173,11 +222,28 @@ impl EventMatcher {
                     let mut hit = None;
                     let mut words = 0;
                     for q in at + 1..tokens.len().min(at + 2 + 2 * gap + 2) {
-                        if ids[q].iter().any(|id| alts.contains(id)) {
+                        if ids[q]
+                            .iter()
+                            .any(|id| alts.contains(id) && self.form_matches(tokens, q, *id))
+                        {
                             hit = Some(q);
                             break;
                         }
                         if tokens[q].is_clause_break() || tokens[q].norm == "." {
+                            break;
+                        }
+                        // PETRARCH2's pattern words stand in the verb's own phrase: a gap
+                        // never runs into a relative or adverbial clause ("met the envoys
+                        // who had attacked …").
+                        if self.clause_bound && opens_clause(&tokens[q]) {
+                            break;
+                        }
+                        // Inside a phrase no verb stands; PETRARCH2's post-verb words are heads
+                        // of the verb's own phrases, never past an inflected verb ("said such a
+                        // step enjoyed support").
+                        if (*phrase || (self.clause_bound && tokens[q].norm.ends_with("ed")))
+                            && self.is_verb(tokens, ids, q)
+                        {
                             break;
                         }
                         if *adjacent {
@@ -217,10 +283,51 @@ impl EventMatcher {
         })
     }
 
+    /// Whether vocabulary word `id` may stand for token `q`: any lemma does, except for a peer
+    /// pattern's literal words, which need the token's own form.
+    fn form_matches(&self, tokens: &[Token], q: usize, id: u32) -> bool {
+        !self.prefer_forms
+            || !self.literal.contains(&id)
+            || self.vocab.get(tokens[q].norm.as_str()) == Some(&id)
+    }
+
+    /// Whether token `q` is one of the peer's verbs, and not a participle inside a noun phrase
+    /// ("the planned talks").
+    fn is_verb(&self, tokens: &[Token], ids: &[Vec<u32>], q: usize) -> bool {
+        let after_determiner = q > 0
+            && matches!(
+                tokens[q - 1].norm.as_str(),
+                "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "these" | "those"
+            );
+        !after_determiner
+            && !tokens[q].capitalized
+            && ids[q].iter().any(|id| self.verbs.contains(id))
+    }
+
     /// Number of distinct pattern words.
     pub fn vocabulary_len(&self) -> usize {
         self.vocab.len()
     }
+}
+
+/// Words that open a subordinate clause: relative pronouns and subordinators.
+fn opens_clause(t: &Token) -> bool {
+    matches!(
+        t.norm.as_str(),
+        "which"
+            | "who"
+            | "whom"
+            | "whose"
+            | "whether"
+            | "because"
+            | "although"
+            | "though"
+            | "while"
+            | "when"
+            | "where"
+            | "unless"
+            | "if"
+    )
 }
 
 /// One place of a pattern before expansion: alternatives, each a token sequence.
@@ -228,7 +335,9 @@ type Slot = Vec<Vec<String>>;
 
 #[derive(Debug, Default)]
 pub(crate) struct EventBuilder {
-    patterns: Vec<(EventPattern, Vec<(Slot, bool)>)>,
+    patterns: Vec<(EventPattern, Vec<(Slot, Join)>)>,
+    verb_words: Vec<String>,
+    literal_words: Vec<String>,
     seen_ids: HashMap<String, String>,
 }
 
@@ -302,12 +411,32 @@ impl EventBuilder {
 
     /// Adds an already-parsed pattern (a peer dictionary's) with its slots: alternatives as
     /// normalised token sequences, `+` alone for the recipient, and adjacency to the previous slot.
-    pub(crate) fn add_parsed(&mut self, pattern: EventPattern, slots: Vec<(Slot, bool)>) {
+    pub(crate) fn add_parsed(&mut self, pattern: EventPattern, slots: Vec<(Slot, Join)>) {
         self.patterns.push((pattern, slots));
+    }
+
+    /// Marks a normalised word as a peer verb (see [`Join::Phrase`]).
+    pub(crate) fn add_verb_word(&mut self, word: &str) {
+        self.verb_words.push(word.to_string());
+    }
+
+    /// Marks a normalised peer pattern word as literal: it matches its own form only.
+    pub(crate) fn add_literal_word(&mut self, word: &str) {
+        self.literal_words.push(word.to_string());
     }
 
     pub(crate) fn build(self, errors: &mut Vec<LexiconError>) -> EventMatcher {
         let mut m = EventMatcher::default();
+        for w in &self.verb_words {
+            let id = m.intern(w);
+            m.verbs.insert(id);
+        }
+        for w in &self.literal_words {
+            let id = m.intern(w);
+            if !m.verbs.contains(&id) {
+                m.literal.insert(id);
+            }
+        }
         let mut seen_text: HashMap<String, String> = HashMap::new();
         for (pattern, slots) in self.patterns {
             if let Some(prev) =
@@ -327,13 +456,18 @@ impl EventBuilder {
             for variant in expand(&slots) {
                 let mut elems = Vec::new();
                 let mut words = 0;
-                for (word, adjacent) in variant {
+                for (word, join) in variant {
                     match word.as_str() {
                         "+" => elems.push(Elem::Recipient),
                         "_" => elems.push(Elem::Any),
+                        "^" => elems.push(Elem::Skip),
                         _ => {
                             let alts = word.split('|').map(|w| m.intern(w)).collect();
-                            elems.push(Elem::Word { alts, adjacent });
+                            elems.push(Elem::Word {
+                                alts,
+                                adjacent: join == Join::Adjacent,
+                                phrase: join == Join::Phrase,
+                            });
                             words += 1;
                         }
                     }
@@ -364,7 +498,7 @@ impl EventMatcher {
 }
 
 /// Parses a pattern into slots: (alternatives as token sequences, adjacent-to-previous).
-fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
+fn parse_pattern(p: &str) -> Result<Vec<(Slot, Join)>, String> {
     let mut slots = Vec::new();
     let mut adjacent = false;
     for raw in p.split_whitespace() {
@@ -373,7 +507,7 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
             continue;
         }
         if raw == "+" || raw == "_" {
-            slots.push((vec![vec![raw.to_string()]], false));
+            slots.push((vec![vec![raw.to_string()]], Join::Gap));
             adjacent = false;
             continue;
         }
@@ -391,7 +525,7 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
             }
             alts.push(toks);
         }
-        slots.push((alts, adjacent));
+        slots.push((alts, if adjacent { Join::Adjacent } else { Join::Gap }));
         adjacent = false;
     }
     match slots.first() {
@@ -405,24 +539,24 @@ fn parse_pattern(p: &str) -> Result<Vec<(Slot, bool)>, String> {
 
 /// Expands multi-token alternatives ("cease-fire") into separate variants of adjacent words;
 /// single-token alternatives stay together as one `a|b` word.
-fn expand(slots: &[(Slot, bool)]) -> Vec<Vec<(String, bool)>> {
-    let mut variants: Vec<Vec<(String, bool)>> = vec![Vec::new()];
-    for (alts, adjacent) in slots {
+fn expand(slots: &[(Slot, Join)]) -> Vec<Vec<(String, Join)>> {
+    let mut variants: Vec<Vec<(String, Join)>> = vec![Vec::new()];
+    for (alts, join) in slots {
         let singles: Vec<&str> = alts
             .iter()
             .filter(|a| a.len() == 1)
             .map(|a| a[0].as_str())
             .collect();
-        let mut options: Vec<Vec<(String, bool)>> = Vec::new();
+        let mut options: Vec<Vec<(String, Join)>> = Vec::new();
         if !singles.is_empty() {
-            options.push(vec![(singles.join("|"), *adjacent)]);
+            options.push(vec![(singles.join("|"), *join)]);
         }
         for multi in alts.iter().filter(|a| a.len() > 1) {
             options.push(
                 multi
                     .iter()
                     .enumerate()
-                    .map(|(k, w)| (w.clone(), k > 0 || *adjacent))
+                    .map(|(k, w)| (w.clone(), if k > 0 { Join::Adjacent } else { *join }))
                     .collect(),
             );
         }
@@ -452,14 +586,48 @@ mod tests {
         assert_eq!(
             v[0],
             vec![
-                ("truce".to_string(), false),
-                ("agreement".to_string(), true)
+                ("truce".to_string(), Join::Gap),
+                ("agreement".to_string(), Join::Adjacent)
             ]
         );
         assert_eq!(
             v[1][0..3].iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
             ["cease", "-", "fire"]
         );
+    }
+
+    #[test]
+    fn phrase_words_take_no_verb_between() {
+        let mut b = EventBuilder::default();
+        b.add_verb_word("lift");
+        let pattern = EventPattern {
+            id: "p".into(),
+            cameo: "163".into(),
+            kind: PatternKind::Verb,
+            elems: Vec::new(),
+            words: 0,
+            text: "agree (to sanctions)".into(),
+            example: None,
+            source: "v.txt:1".into(),
+        };
+        let slot = |w: &str| vec![vec![w.to_string()]];
+        b.add_parsed(
+            pattern,
+            vec![
+                (slot("agreed"), Join::Gap),
+                (slot("to"), Join::Gap),
+                (slot("sanctions"), Join::Phrase),
+            ],
+        );
+        let m = b.build(&mut Vec::new());
+        let lemmatizer = Lemmatizer::bundled();
+        let found = |text: &str| {
+            let tokens = tokenize(text, 0, text.len());
+            let ids: Vec<Vec<u32>> = tokens.iter().map(|t| m.word_ids(lemmatizer, t)).collect();
+            m.find(&tokens, &ids).len()
+        };
+        assert_eq!(found("Gondor agreed to new sanctions."), 1);
+        assert_eq!(found("Gondor agreed to lift the sanctions."), 0);
     }
 
     #[test]

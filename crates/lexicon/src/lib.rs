@@ -21,7 +21,7 @@ pub mod tabari;
 
 pub use actors::{ActorEntry, ActorKind, ActorMatch, ActorMatcher, Disputed, Spell};
 pub use codes::{CodeInfo, CodeTable};
-pub use events::{Elem, EventMatch, EventMatcher, EventPattern, PatternKind};
+pub use events::{Elem, EventMatch, EventMatcher, EventPattern, Join, PatternKind};
 pub use line::LexiconError;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -132,6 +132,7 @@ impl LexiconBuilder {
         let peer_rules = !self.peers.is_empty() && !ours;
         let mut events = events.build(&mut errors);
         events.prefer_forms = peer_rules;
+        events.clause_bound = peer_rules && self.peers.iter().any(|d| d.petrarch2);
         let lexicon = Lexicon {
             codes,
             actors: actors.build(),

@@ -13,7 +13,7 @@
 
 use crate::actors::{ActorBuilder, ActorEntry, ActorKind, Spell};
 use crate::codes::CodeTable;
-use crate::events::{EventBuilder, EventPattern, PatternKind};
+use crate::events::{EventBuilder, EventPattern, Join, PatternKind};
 use crate::line::LexiconError;
 use std::collections::HashMap;
 use std::fmt;
@@ -69,11 +69,65 @@ pub struct PeerPattern {
     pub reverse: Option<String>,
     /// The source stands after the verb or the target before it (`+ * $`): swap the roles.
     pub swap: bool,
-    /// Slots: alternatives and whether the slot must be adjacent to the previous one. `+` alone
-    /// marks the target's place.
-    pub slots: Vec<(PeerSlot, bool)>,
+    /// Slots: alternatives and how the slot joins the previous one (adjacent, anywhere after
+    /// it, or inside the same `(…)`/`{…}` phrase). `+` alone marks the target's place.
+    pub slots: Vec<(PeerSlot, Join)>,
     /// The line as written.
     pub text: String,
+}
+
+/// A PETRARCH2 transformation `~ a (b c INNER) OUTER = d e CODE`: when a verb coded like
+/// `INNER`, with source `b` and target `c`, stands under a verb coded like `OUTER` whose source
+/// is `a`, the pair becomes one event `d e CODE`. Role letters bind actors; `_` is an absent
+/// actor, `.` any; `Q` (as inner verb and code) stands for the inner verb's own code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transformation {
+    /// The outer verb's source letter.
+    pub outer_source: String,
+    /// The inner verb's source letter (`_` absent).
+    pub inner_source: String,
+    /// The inner verb's target letter (`.` any).
+    pub inner_target: String,
+    /// The inner verb (upper case) or `Q`.
+    pub inner_verb: String,
+    /// The outer verb (upper case).
+    pub outer_verb: String,
+    /// The result's source letter.
+    pub source: String,
+    /// The result's target letter.
+    pub target: String,
+    /// The result's code, or `Q`.
+    pub code: String,
+}
+
+impl Transformation {
+    /// Parses a rule without its leading `~`.
+    fn parse(rule: &str) -> Result<Self, String> {
+        let shape = "transformation needs the form ~ a (b c INNER) OUTER = d e CODE";
+        let (lhs, rhs) = rule.split_once('=').ok_or(shape)?;
+        let open = lhs.find('(').ok_or(shape)?;
+        let close = lhs.find(')').filter(|&c| c > open).ok_or(shape)?;
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let (before, inner, after, result) = (
+            words(&lhs[..open]),
+            words(&lhs[open + 1..close]),
+            words(&lhs[close + 1..]),
+            words(rhs),
+        );
+        match (&before[..], &inner[..], &after[..], &result[..]) {
+            ([a], [b, c, v], [o], [d, e, code]) => Ok(Transformation {
+                outer_source: a.clone(),
+                inner_source: b.clone(),
+                inner_target: c.clone(),
+                inner_verb: v.clone(),
+                outer_verb: o.clone(),
+                source: d.clone(),
+                target: e.clone(),
+                code: code.clone(),
+            }),
+            _ => Err(shape.into()),
+        }
+    }
 }
 
 /// A discard phrase.
@@ -111,8 +165,13 @@ pub struct Dictionaries {
     pub synsets: HashMap<String, Vec<String>>,
     /// Verbs read.
     pub verbs: usize,
-    /// `~` transformation lines read (kept for the summary; not applied).
-    pub transformations: usize,
+    /// The verbs' words and irregular forms, lower case.
+    pub verb_words: Vec<String>,
+    /// `~` transformation lines: how a verb nested under another recodes.
+    pub transformations: Vec<Transformation>,
+    /// Verb words and irregular forms (lower case) → their code (the block's when the line has
+    /// none).
+    pub verb_codes: HashMap<String, String>,
     /// Issue phrases read.
     pub issues: usize,
     /// Files read.
@@ -131,7 +190,7 @@ impl fmt::Display for Dictionaries {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} file(s): {} actors ({} phrases), {} agents, {} verbs, {} patterns, {} synsets, {} transformations (not applied), {} discards, {} issues",
+            "{} file(s): {} actors ({} phrases), {} agents, {} verbs, {} patterns, {} synsets, {} transformations, {} discards, {} issues",
             self.files.len(),
             self.actors.len(),
             self.actors.iter().map(|a| a.phrases.len()).sum::<usize>(),
@@ -139,7 +198,7 @@ impl fmt::Display for Dictionaries {
             self.verbs,
             self.patterns.len(),
             self.synsets.len(),
-            self.transformations,
+            self.transformations.len(),
             self.discards.len(),
             self.issues
         )
@@ -575,7 +634,9 @@ impl Dictionaries {
                 if m.is_empty() {
                     errors.push(err(file, n, "empty synset member"));
                 } else {
-                    self.synsets.get_mut(s).map(|v| v.push(m));
+                    if let Some(v) = self.synsets.get_mut(s) {
+                        v.push(m);
+                    }
                 }
             } else {
                 synset = None;
@@ -610,8 +671,11 @@ impl Dictionaries {
                 continue;
             }
             in_synset = false;
-            if l.starts_with('~') {
-                self.transformations += 1;
+            if let Some(rule) = l.strip_prefix('~') {
+                match Transformation::parse(rule) {
+                    Ok(t) => self.transformations.push(t),
+                    Err(e) => errors.push(err(file, n, e)),
+                }
                 continue;
             }
             if l.starts_with("####") {
@@ -659,6 +723,14 @@ impl Dictionaries {
             return;
         }
         let verb_slot = verb_slot(&b.verbs);
+        for words in &verb_slot {
+            for w in words {
+                let w = w.trim_end_matches('~').to_lowercase();
+                if !self.verb_words.contains(&w) {
+                    self.verb_words.push(w);
+                }
+            }
+        }
         // The same pattern twice in a block: the later line wins (PETRARCH keys patterns by their words).
         let mut patterns = b.patterns;
         let mut k = 0;
@@ -684,6 +756,11 @@ impl Dictionaries {
         }
         for v in &b.verbs {
             let code = v.code.clone().unwrap_or_else(|| b.code.clone());
+            for form in verb_slot_of(v).iter().filter(|f| f.len() == 1) {
+                self.verb_codes
+                    .entry(form[0].trim_end_matches('~').to_lowercase())
+                    .or_insert_with(|| split_code(&code).0);
+            }
             let (code, reverse, swap) = split_code(&code);
             if code == "---" {
                 continue;
@@ -693,7 +770,7 @@ impl Dictionaries {
                 code,
                 reverse,
                 swap,
-                slots: vec![(verb_slot_of(v), false)],
+                slots: vec![(verb_slot_of(v), Join::Gap)],
                 text: v.words.join(" "),
             });
         }
@@ -718,11 +795,11 @@ impl Dictionaries {
             .iter()
             .position(|(s, _)| is_marker(s, "*"))
             .ok_or("pattern has no '*' (the verb's place)")?;
-        let mut slots: Vec<(PeerSlot, bool)> = Vec::new();
+        let mut slots: Vec<(PeerSlot, Join)> = Vec::new();
         let mut source_after = false;
         let mut target_before = false;
         let mut source_before = false;
-        for (i, (slot, adjacent)) in items.into_iter().enumerate() {
+        for (i, (slot, join)) in items.into_iter().enumerate() {
             if is_marker(&slot, "$") {
                 if i > star {
                     source_after = true;
@@ -738,13 +815,14 @@ impl Dictionaries {
                     target_before = true;
                     continue;
                 }
-                slots.push((slot, false));
+                slots.push((slot, Join::Gap));
                 continue;
             }
-            if is_marker(&slot, "%") || is_marker(&slot, "^") {
+            if is_marker(&slot, "%") {
                 continue;
             }
-            slots.push((slot, adjacent && !slots.is_empty()));
+            let join = if slots.is_empty() { Join::Gap } else { join };
+            slots.push((slot, join));
         }
         if source_after || (target_before && !source_before) {
             swap = !swap;
@@ -755,7 +833,7 @@ impl Dictionaries {
             slots.remove(0);
         }
         if let Some(first) = slots.first_mut() {
-            first.1 = false;
+            first.1 = Join::Gap;
         }
         Ok(PeerPattern {
             id: format!("{file}:{n}"),
@@ -905,16 +983,19 @@ impl Dictionaries {
             let phrases: Vec<String> = g.phrases.iter().map(|p| p.to_lowercase()).collect();
             actors.add_parsed(e, &phrases);
         }
+        for w in &self.verb_words {
+            events.add_verb_word(w);
+        }
         for p in &self.patterns {
             codes.ensure(&p.code);
-            let slots: Vec<(Vec<Vec<String>>, bool)> = p
+            let slots: Vec<(Vec<Vec<String>>, Join)> = p
                 .slots
                 .iter()
                 .map(|(alts, adj)| {
                     let alts = alts
                         .iter()
                         .map(|words| {
-                            if words.len() == 1 && words[0] == "+" {
+                            if words.len() == 1 && (words[0] == "+" || words[0] == "^") {
                                 return words.clone();
                             }
                             words
@@ -940,10 +1021,19 @@ impl Dictionaries {
                         .collect();
                     (alts, *adj)
                 })
-                .filter(|(a, _): &(Vec<Vec<String>>, bool)| !a.is_empty())
+                .filter(|(a, _): &(Vec<Vec<String>>, Join)| !a.is_empty())
                 .collect();
-            if slots.is_empty() || slots[0].0.iter().any(|a| a[0] == "+") {
+            if slots.is_empty() || slots[0].0.iter().any(|a| a[0] == "+" || a[0] == "^") {
                 continue;
+            }
+            for (alts, _) in &slots {
+                for w in alts
+                    .iter()
+                    .flatten()
+                    .filter(|w| !w.contains('|') && *w != "+" && *w != "^")
+                {
+                    events.add_literal_word(w);
+                }
             }
             let pattern = EventPattern {
                 id: p.id.clone(),
@@ -1175,12 +1265,13 @@ fn verb_slot(verbs: &[VerbForm]) -> PeerSlot {
 }
 
 /// Splits a pattern body into slots: words (`_` = adjacent), `*`, `$`, `+`, `%`, `^`, synsets
-/// (`&NAME` → alternatives), `{A | B}` alternatives (TABARI); `{…}` and `(…)` groupings are dropped.
+/// (`&NAME` → alternatives), `{A | B}` alternatives (TABARI); a word after the first of a `{…}`
+/// noun phrase or `(…)` prepositional phrase joins it as [`Join::Phrase`].
 pub(crate) fn pattern_items(
     body: &str,
     synsets: &HashMap<String, Vec<String>>,
-) -> Result<Vec<(PeerSlot, bool)>, String> {
-    let mut out: Vec<(PeerSlot, bool)> = Vec::new();
+) -> Result<Vec<(PeerSlot, Join)>, String> {
+    let mut out: Vec<(PeerSlot, Join)> = Vec::new();
     // TABARI `{ A | B }` alternatives become one slot.
     let mut text = String::new();
     let mut alt_groups: Vec<Vec<String>> = Vec::new();
@@ -1198,9 +1289,9 @@ pub(crate) fn pattern_items(
             );
             text.push_str(&format!(" \u{1}{} ", alt_groups.len() - 1));
         } else {
-            text.push(' ');
+            text.push_str(" ( ");
             text.push_str(inner);
-            text.push(' ');
+            text.push_str(" ) ");
         }
         rest = &rest[e + 1..];
     }
@@ -1208,8 +1299,35 @@ pub(crate) fn pattern_items(
     if text.contains('}') {
         return Err("'}' without '{' in pattern".into());
     }
-    let text = text.replace(['(', ')'], " ");
+    let text = text.replace('(', " ( ").replace(')', " ) ");
+    // Depth of `(…)` groups, and whether the open group has had its first word.
+    let mut depth = 0usize;
+    let mut group_started = false;
     for tok in text.split_whitespace() {
+        match tok {
+            "(" => {
+                if depth == 0 {
+                    group_started = false;
+                }
+                depth += 1;
+                continue;
+            }
+            ")" => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            _ => {}
+        }
+        let in_phrase = depth > 0 && group_started;
+        let join_of = |adjacent: bool| {
+            if adjacent {
+                Join::Adjacent
+            } else if in_phrase {
+                Join::Phrase
+            } else {
+                Join::Gap
+            }
+        };
         let mut adjacent_next = false;
         let parts: Vec<&str> = tok.split('_').collect();
         for (k, part) in parts.iter().enumerate() {
@@ -1253,15 +1371,17 @@ pub(crate) fn pattern_items(
                     } else {
                         vec![vec![piece.clone()]]
                     };
-                    out.push((slot, adjacent || j > 0));
+                    out.push((slot, join_of(adjacent || j > 0)));
                 }
+                group_started = true;
                 continue;
             } else if part.starts_with('&') {
                 synset_slot(part, synsets)?
             } else {
                 vec![vec![stem_mark(part, k + 1 == parts.len())]]
             };
-            out.push((slot, adjacent));
+            out.push((slot, join_of(adjacent)));
+            group_started = true;
         }
     }
     if out.is_empty() {
@@ -1501,5 +1621,41 @@ mod tests {
         assert!(!d.patterns[1].swap);
         assert!(d.patterns[2].swap);
         assert_eq!(d.patterns[3].code, "064");
+    }
+
+    #[test]
+    fn phrase_words_join_their_phrase() {
+        let mut d = Dictionaries::default();
+        let mut e = Vec::new();
+        let text =
+            "--- AGREE [030] ---\nAGREE\n- * (TO {NEW SANCTIONS}) [163]\n- * IFTAR IN ^ + [045]\n";
+        d.parse_verbs("v.txt", text, &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        let joins: Vec<Join> = d.patterns[0].slots.iter().map(|s| s.1).collect();
+        assert_eq!(joins, [Join::Gap, Join::Gap, Join::Phrase, Join::Phrase]);
+        assert!(is_marker(&d.patterns[1].slots[3].0, "^"));
+        assert_eq!(d.verb_words, ["agree"]);
+    }
+
+    #[test]
+    fn transformations_and_verb_codes() {
+        let mut d = Dictionaries::default();
+        let mut e = Vec::new();
+        let text = "--- ASK [020] ---\nWANT [030]\nASK\n~ a (b . ATTACK ) WANT = a b 021\n~ a (b ATTACK) WANT\n";
+        d.parse_verbs("v.txt", text, &mut e);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, 5);
+        let t = &d.transformations[0];
+        assert_eq!(
+            (
+                t.inner_source.as_str(),
+                t.inner_target.as_str(),
+                t.inner_verb.as_str()
+            ),
+            ("b", ".", "ATTACK")
+        );
+        assert_eq!((t.outer_verb.as_str(), t.code.as_str()), ("WANT", "021"));
+        assert_eq!(d.verb_codes["want"], "030");
+        assert_eq!(d.verb_codes["ask"], "020");
     }
 }

@@ -832,7 +832,8 @@ pub fn read_records(file: &str, text: &str) -> (Vec<Record>, Vec<LexiconError>) 
         }
         let (body, comment) = match raw.find("/*") {
             Some(a) => {
-                let end = raw.rfind("*/").filter(|&b| b > a);
+                // The closing "*/" must not share the opening's "*" ("/*/").
+                let end = raw.rfind("*/").filter(|&b| b >= a + 2);
                 let tail = end.map_or("", |b| &raw[b + 2..]);
                 let comment = &raw[a + 2..end.unwrap_or(raw.len())];
                 (format!("{} {}", &raw[..a], tail), comment.to_string())
@@ -952,6 +953,13 @@ mod tests {
         assert!(matches!(&r[6].expect, Expect::Partial(v) if v.len() == 1));
         assert!(matches!(&r[7].expect, Expect::Events(v) if v.len() == 1));
         assert_eq!(r[8].options, ["SET: MINIMUM WORDS = 4"]);
+    }
+
+    #[test]
+    fn a_comment_opened_and_closed_by_one_star_is_left_open() {
+        // Found by the `tabari_files` fuzz target: "/*/" once panicked on a reversed slice.
+        let (r, _) = read_records("v.text", "950105 C\n/*/\n");
+        assert_eq!(r.len(), 1);
     }
 
     #[test]

@@ -27,7 +27,6 @@
 //! ```
 
 use rustc_hash::FxHashMap;
-use std::hash::Hasher;
 use twox_hash::XxHash3_64;
 
 /// Words per shingle.
@@ -56,18 +55,31 @@ pub const MIN_WORDS: usize = 12;
 /// Multipliers and offsets of the hash functions `h_i(x) = a_i * x + b_i` (mod 2^64, `a_i`
 /// odd: a permutation of the 64-bit values), drawn once from a fixed SplitMix64 stream so
 /// signatures stay comparable across runs and databases.
-static PERMUTATION_KEYS: std::sync::LazyLock<[(u64, u64); PERMUTATIONS]> =
-    std::sync::LazyLock::new(|| {
-        let mut state = 0x5eed_0e7e_17f1_2e00u64;
-        let mut next = || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
-        std::array::from_fn(|_| (next() | 1, next()))
-    });
+/// Kept as two arrays, so the slot loop of [`Signature::of`] runs over contiguous values.
+static PERMUTATION_KEYS: std::sync::LazyLock<PermutationKeys> = std::sync::LazyLock::new(|| {
+    let mut state = 0x5eed_0e7e_17f1_2e00u64;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut keys = PermutationKeys {
+        a: [0; PERMUTATIONS],
+        b: [0; PERMUTATIONS],
+    };
+    for i in 0..PERMUTATIONS {
+        keys.a[i] = next() | 1;
+        keys.b[i] = next();
+    }
+    keys
+});
+
+struct PermutationKeys {
+    a: [u64; PERMUTATIONS],
+    b: [u64; PERMUTATIONS],
+}
 
 /// What dedup knows of an article body: its MinHash slots, its shingle count and the hashes of
 /// its numbers. Empty when the body has fewer than [`MIN_WORDS`] words.
@@ -93,13 +105,9 @@ impl Signature {
         let keys = &*PERMUTATION_KEYS;
         let mut mins = [u64::MAX; PERMUTATIONS];
         for gram in words.windows(SHINGLE) {
-            let mut h = XxHash3_64::default();
-            for w in gram {
-                h.write_u64(*w);
-            }
-            let x = h.finish();
-            for (m, (a, b)) in mins.iter_mut().zip(keys) {
-                *m = (*m).min(a.wrapping_mul(x).wrapping_add(*b));
+            let x = XxHash3_64::oneshot(&ne_bytes::<{ 8 * SHINGLE }>(gram));
+            for i in 0..PERMUTATIONS {
+                mins[i] = mins[i].min(keys.a[i].wrapping_mul(x).wrapping_add(keys.b[i]));
             }
         }
         let mut numbers: Vec<u64> = text
@@ -180,6 +188,15 @@ impl Signature {
         small.is_empty() || shared as f64 >= NUMBER_CONTAINMENT * small.len() as f64
     }
 
+    /// True when the two signatures agree on every slot of some LSH band, i.e. share a
+    /// [`band_keys`] key (false when either is empty).
+    pub fn shares_band(&self, other: &Signature) -> bool {
+        self.slots
+            .chunks_exact(ROWS)
+            .zip(other.slots.chunks_exact(ROWS))
+            .any(|(a, b)| a == b)
+    }
+
     /// How strongly `other` duplicates this text (its estimated containment), or `None` when
     /// it is no duplicate.
     pub fn duplicate_score(&self, other: &Signature) -> Option<f64> {
@@ -228,14 +245,26 @@ impl Signature {
     }
 }
 
-/// The hash of a word, lower-cased without allocating.
-fn word_hash(word: &str) -> u64 {
-    let mut h = XxHash3_64::default();
-    let mut buf = [0u8; 4];
-    for c in word.chars().flat_map(char::to_lowercase) {
-        h.write(c.encode_utf8(&mut buf).as_bytes());
+/// The bytes hashed for a shingle or a band: the values' native-endian bytes, in order.
+fn ne_bytes<const N: usize>(values: &[u64]) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    for (chunk, v) in bytes.chunks_exact_mut(8).zip(values) {
+        chunk.copy_from_slice(&v.to_ne_bytes());
     }
-    h.finish()
+    bytes
+}
+
+/// The hash of a word, lower-cased (without allocating for words of up to 64 bytes).
+fn word_hash(word: &str) -> u64 {
+    let mut buf = [0u8; 64];
+    if word.len() <= buf.len() && word.is_ascii() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return XxHash3_64::oneshot(lower);
+    }
+    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    XxHash3_64::oneshot(lower.as_bytes())
 }
 
 /// One key per band (band number mixed in), for an LSH table: two signatures that agree on
@@ -245,11 +274,7 @@ pub fn band_keys(sig: &Signature) -> Vec<u64> {
         .chunks_exact(ROWS)
         .enumerate()
         .map(|(band, rows)| {
-            let mut h = XxHash3_64::with_seed(band as u64);
-            for r in rows {
-                h.write_u64(*r);
-            }
-            h.finish()
+            XxHash3_64::oneshot_with_seed(band as u64, &ne_bytes::<{ 8 * ROWS }>(rows))
         })
         .collect()
 }
@@ -257,35 +282,47 @@ pub fn band_keys(sig: &Signature) -> Vec<u64> {
 /// An in-memory LSH table of first-seen articles (the store keeps the same keys on disk).
 #[derive(Default)]
 pub struct DedupIndex {
-    buckets: FxHashMap<u64, Vec<usize>>,
+    /// The latest posting of each band key (a position in `postings`).
+    heads: FxHashMap<u64, u32>,
+    /// (article, the previous posting of the same key or [`NO_POSTING`]).
+    postings: Vec<(u32, u32)>,
     articles: Vec<(String, Signature)>,
 }
+
+const NO_POSTING: u32 = u32::MAX;
 
 impl DedupIndex {
     /// The indexed article `sig` duplicates most strongly, with its score (ties go to the first
     /// indexed).
     pub fn find(&self, sig: &Signature) -> Option<(&str, f64)> {
-        let mut candidates: Vec<usize> = band_keys(sig)
-            .iter()
-            .filter_map(|k| self.buckets.get(k))
-            .flatten()
-            .copied()
-            .collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for key in band_keys(sig) {
+            let mut posting = self.heads.get(&key).copied().unwrap_or(NO_POSTING);
+            while posting != NO_POSTING {
+                let (article, previous) = self.postings[posting as usize];
+                candidates.push(article);
+                posting = previous;
+            }
+        }
         candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
-            .filter_map(|i| Some((i, sig.duplicate_score(&self.articles[i].1)?)))
+            .filter_map(|i| Some((i, sig.duplicate_score(&self.articles[i as usize].1)?)))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, s)| (self.articles[i].0.as_str(), s))
+            .map(|(i, s)| (self.articles[i as usize].0.as_str(), s))
     }
 
     /// Indexes `id` as a first-seen article.
     pub fn add(&mut self, id: &str, sig: &Signature) {
-        let i = self.articles.len();
+        let article = self.articles.len() as u32;
         self.articles.push((id.to_string(), sig.clone()));
-        for k in band_keys(sig) {
-            self.buckets.entry(k).or_default().push(i);
+        for key in band_keys(sig) {
+            let previous = self
+                .heads
+                .insert(key, self.postings.len() as u32)
+                .unwrap_or(NO_POSTING);
+            self.postings.push((article, previous));
         }
     }
 
@@ -332,6 +369,60 @@ mod tests {
         assert!(Signature::of(STORY)
             .duplicate_score(&Signature::of(&rewrite))
             .is_some());
+    }
+
+    /// Signatures are stored: the one-shot hashes must equal the streamed ones they replaced.
+    #[test]
+    fn hashes_equal_their_streamed_form() {
+        use std::hash::Hasher;
+        let long = "Long".repeat(40);
+        for word in [
+            "Azerbaijan",
+            "ÉTAT",
+            "İstanbul",
+            "x",
+            "50.08",
+            long.as_str(),
+        ] {
+            let mut h = XxHash3_64::default();
+            let mut buf = [0u8; 4];
+            for c in word.chars().flat_map(char::to_lowercase) {
+                h.write(c.encode_utf8(&mut buf).as_bytes());
+            }
+            assert_eq!(word_hash(word), h.finish(), "{word}");
+        }
+        let values = [1u64, u64::MAX, 0x0123_4567_89ab_cdef];
+        for seed in [None, Some(5)] {
+            let mut h = seed.map_or_else(XxHash3_64::default, XxHash3_64::with_seed);
+            for v in values {
+                h.write_u64(v);
+            }
+            let bytes = ne_bytes::<24>(&values);
+            let oneshot = seed.map_or_else(
+                || XxHash3_64::oneshot(&bytes),
+                |s| XxHash3_64::oneshot_with_seed(s, &bytes),
+            );
+            assert_eq!(oneshot, h.finish());
+        }
+    }
+
+    #[test]
+    fn sharing_a_band_is_sharing_a_band_key() {
+        let story = Signature::of(STORY);
+        let keys = band_keys(&story);
+        for text in [
+            STORY.replace("halted", "stopped"),
+            STORY[..STORY.len() / 3].to_string(),
+            "The central bank raised interest rates by a quarter point on Thursday, citing \
+             stubborn inflation in services and a tight labour market across the country."
+                .to_string(),
+        ] {
+            let other = Signature::of(&text);
+            let shares_key = band_keys(&other).iter().zip(&keys).any(|(a, b)| a == b);
+            assert_eq!(story.shares_band(&other), shares_key, "{text}");
+        }
+        assert!(story.shares_band(&story));
+        assert!(!story.shares_band(&Signature::default()));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::geo_format::{
 use eventwire_text::{Lemmatizer, Token, TokenKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// Bytes embedded with the alignment of `u32`, so the tables can be viewed in place.
@@ -36,15 +37,69 @@ macro_rules! table {
 }
 
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
-/// Name lookups each thread remembers (a few megabytes).
+/// Name lookups each thread remembers (two megabytes).
 const RECENT_LOOKUPS: usize = 1 << 16;
+/// Longest key [`RecentLookups`] remembers; longer ones are always looked up.
+const RECENT_KEY_BYTES: usize = 22;
+
+/// A direct-mapped cache of name lookups: each slot holds its key inline, so a probe touches one
+/// cache line and a miss allocates nothing.
+struct RecentLookups {
+    slots: Box<[RecentSlot]>,
+}
+
+/// One remembered lookup (32 bytes): the packed result, whether the key was found, the key's
+/// length (0 = empty slot) and its bytes.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct RecentSlot {
+    value: u64,
+    found: bool,
+    len: u8,
+    key: [u8; RECENT_KEY_BYTES],
+}
+
+impl RecentLookups {
+    fn new() -> Self {
+        let empty = RecentSlot {
+            value: 0,
+            found: false,
+            len: 0,
+            key: [0; RECENT_KEY_BYTES],
+        };
+        RecentLookups {
+            slots: vec![empty; RECENT_LOOKUPS].into_boxed_slice(),
+        }
+    }
+
+    /// The remembered result for `key`, else `look_up(key)`, remembered.
+    fn get_or(&mut self, key: &str, look_up: impl FnOnce(&str) -> Option<u64>) -> Option<u64> {
+        let bytes = key.as_bytes();
+        if bytes.is_empty() || bytes.len() > RECENT_KEY_BYTES {
+            return look_up(key);
+        }
+        let hash = rustc_hash::FxBuildHasher.hash_one(bytes);
+        let slot = &mut self.slots[(hash >> 32) as usize % RECENT_LOOKUPS];
+        if usize::from(slot.len) == bytes.len() && &slot.key[..bytes.len()] == bytes {
+            return slot.found.then_some(slot.value);
+        }
+        let value = look_up(key);
+        slot.len = bytes.len() as u8;
+        slot.key[..bytes.len()].copy_from_slice(bytes);
+        slot.found = value.is_some();
+        slot.value = value.unwrap_or(0);
+        value
+    }
+}
+
 /// Weights of the learned ranking (`scripts/train_geo_scorer.py`): `feature TAB weight` lines.
 const SCORER: &str = include_str!("../../../data/geo/scorer.tsv");
 
 /// What the learned ranking weighs for each candidate, in `scorer.tsv`'s names: prominence, feature
-/// code, name, and the story's context (other names' countries and provinces, distance to the other
-/// places resolved in the first round, a ", Ky." qualifier after the name).
-pub const FEATURES: [&str; 28] = [
+/// code, name, and the story's context (other names' countries and provinces, the country and
+/// province most of them resolved into in the first round, distance to the other places resolved
+/// in the first round, a ", Ky." qualifier after the name).
+pub const FEATURES: [&str; 30] = [
     "ln_population",
     "ln_alt_names",
     "country",
@@ -73,6 +128,8 @@ pub const FEATURES: [&str; 28] = [
     "admin1_share_resolved",
     "admin2_possible",
     "ln_unit_population",
+    "main_country",
+    "main_admin1",
 ];
 /// One candidate's [`FEATURES`].
 pub type Features = [f32; FEATURES.len()];
@@ -106,6 +163,8 @@ const F_ADMIN1_NAMED: usize = 24;
 const F_ADMIN1_SHARE_RESOLVED: usize = 25;
 const F_ADMIN2_POSSIBLE: usize = 26;
 const F_LN_UNIT_POP: usize = 27;
+const F_MAIN_COUNTRY: usize = 28;
+const F_MAIN_ADMIN1: usize = 29;
 /// Our country lexicon: its demonyms resolve given spans like "Turkish" to the country.
 const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt");
 
@@ -301,6 +360,31 @@ const UNIT_WORDS: &[&str] = &[
     "regions",
     "provinces",
 ];
+/// Endings of residents' names and what the place's name ends in instead, tried in order:
+/// "Ossetians" → "Ossetia", "Ontarians" → "Ontario", "European" → "Europe", "Iowans" → "Iowa",
+/// "Ohioans" → "Ohio", "Texan" → "Texas", "New Yorkers" → "New York", "Richmondites" →
+/// "Richmond", "Dagestani" → "Dagestan", "Abkhaz" → "Abkhazia".
+const RESIDENT_ENDINGS: [(&str, &str); 19] = [
+    ("ians", "ia"),
+    ("ian", "ia"),
+    ("ians", "io"),
+    ("ian", "io"),
+    ("eans", "e"),
+    ("ean", "e"),
+    ("ans", "a"),
+    ("an", "a"),
+    ("ans", ""),
+    ("an", ""),
+    ("ans", "as"),
+    ("an", "as"),
+    ("ers", ""),
+    ("er", ""),
+    ("ites", ""),
+    ("ite", ""),
+    ("is", ""),
+    ("i", ""),
+    ("", "ia"),
+];
 /// Whether a word is in [`NEVER`] (a set built once; the check runs for every capitalised word).
 fn is_never(w: &str) -> bool {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
@@ -475,7 +559,7 @@ impl Gazetteer {
                 country_rows.insert(cc3, row);
             }
         }
-        let regions = geo_format::parse_regions(REGIONS)
+        let regions = crate::gazetteer_source::parse_regions(REGIONS)
             .expect("build.rs has parsed regions.txt")
             .into_iter()
             .map(|r| Region {
@@ -549,21 +633,11 @@ impl Gazetteer {
     fn entry(&self, key: &str) -> Option<(&'static [u32], u8)> {
         thread_local! {
             /// This thread's recent lookups in the bundled gazetteer (the only one there is):
-            /// news repeats its capitalised words, and a hash probe is cheaper than a walk of
-            /// the names index.
-            static RECENT: RefCell<FxHashMap<Box<str>, Option<u64>>> = RefCell::default();
+            /// news repeats its capitalised words, and one probe of a line that holds the key is
+            /// cheaper than a walk of the names index.
+            static RECENT: RefCell<RecentLookups> = RefCell::new(RecentLookups::new());
         }
-        let packed = RECENT.with_borrow_mut(|recent| {
-            if let Some(v) = recent.get(key) {
-                return *v;
-            }
-            let v = self.names.get(key);
-            if recent.len() >= RECENT_LOOKUPS {
-                recent.clear();
-            }
-            recent.insert(key.into(), v);
-            v
-        });
+        let packed = RECENT.with_borrow_mut(|recent| recent.get_or(key, |k| self.names.get(k)));
         let candidates: &'static [u32] = self.candidates;
         packed.map(|v| {
             let (start, count, flags) = geo_format::unpack(v);
@@ -712,10 +786,12 @@ impl Gazetteer {
             // "Ky.", "Fla.": an abbreviation's period says it is not an ordinary word.
             let abbreviation =
                 t.norm.ends_with('.') || tokens.get(end - 1).is_some_and(|x| x.norm == ".");
-            let common_word = single
-                && !abbreviation
-                && (lemmatizer.is_word(&t.norm) || letters <= 2)
-                && !t.all_caps;
+            let common_word = || {
+                single
+                    && !abbreviation
+                    && !t.all_caps
+                    && (letters <= 2 || lemmatizer.is_word(&t.norm))
+            };
             // "BA", "IS", "EU": short capitals are initials unless they name a country.
             let initials = single && t.all_caps && letters <= 3 && !abbreviation;
             let sentence_start = i == 0 || tokens[i - 1].norm == "\"";
@@ -729,12 +805,14 @@ impl Gazetteer {
             // An ordinary word ("Mobile", "March") is a place only after a cue or as a country;
             // a sentence's first word only after a cue or when it is prominent; a name inside a
             // longer proper name ("Washington Post", "George Washington") only after a cue.
-            let next_is_name = tokens.get(end).is_some_and(|n| {
-                n.capitalized
-                    && n.kind == TokenKind::Word
-                    && !UNIT_WORDS.contains(&n.norm.as_str())
-                    && !self.prominent(&n.norm)
-            });
+            let next_is_name = || {
+                tokens.get(end).is_some_and(|n| {
+                    n.capitalized
+                        && n.kind == TokenKind::Word
+                        && !UNIT_WORDS.contains(&n.norm.as_str())
+                        && !self.prominent(&n.norm)
+                })
+            };
             let in_longer_name = !ends_in_unit
                 && (tokens.get(end).is_some_and(|n| {
                     n.capitalized
@@ -745,12 +823,13 @@ impl Gazetteer {
                     && tokens[i - 1].capitalized
                     && tokens[i - 1].kind == TokenKind::Word
                     && !is_never(&tokens[i - 1].norm)));
-            if (common_word && !cued && !country_or_region)
-                || (initials && !country_or_region)
+            // The word checks that look words up come last, and only when they can matter.
+            if (initials && !country_or_region)
                 || titled
                 || (sentence_start && !cued && !prominent)
                 || (in_longer_name && !cued && !prominent)
-                || (next_is_name && !cued && !major)
+                || (!cued && !country_or_region && common_word())
+                || (!cued && !major && next_is_name())
             {
                 i = end;
                 continue;
@@ -991,10 +1070,16 @@ impl Gazetteer {
         }
         for (k, target, mut f) in scored {
             let surface = surfaces[k].as_str();
+            // The country or province most of the other names resolved into, at least two.
+            let most = |v: &mut dyn Iterator<Item = &Vec<&str>>| {
+                v.map(|names| count_others(Some(names), surface))
+                    .fold(2.0, f32::max)
+            };
+            let n = count_others(resolved_country.get(self.country_of(target)), surface);
             if others > 0.0 {
-                f[F_COUNTRY_RESOLVED] =
-                    count_others(resolved_country.get(self.country_of(target)), surface) / others;
+                f[F_COUNTRY_RESOLVED] = n / others;
             }
+            f[F_MAIN_COUNTRY] = f32::from(u8::from(n >= most(&mut resolved_country.values())));
             if let Target::Place(i) = target {
                 if let Some(a) = self.place(i).admin1_key() {
                     let n = count_others(resolved_admin1.get(&a), surface);
@@ -1002,6 +1087,8 @@ impl Gazetteer {
                     if others > 0.0 {
                         f[F_ADMIN1_SHARE_RESOLVED] = n / others;
                     }
+                    f[F_MAIN_ADMIN1] =
+                        f32::from(u8::from(n >= most(&mut resolved_admin1.values())));
                 }
             }
             let (lat, lon) = self.point(target);
@@ -1090,6 +1177,35 @@ impl Gazetteer {
         sentences: &[eventwire_text::Sentence],
         context_countries: &[String],
     ) -> Vec<Found> {
+        let mut found = self.detect(text, sentences);
+        let surfaces: Vec<String> = found
+            .iter()
+            .map(|f| text[f.start..f.end].to_string())
+            .collect();
+        // Ranked together, the mentions carry their list position in place of token offsets.
+        let mut mentions: Vec<GeoMention> = found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| GeoMention {
+                start: i,
+                end: i + 1,
+                ..f.mention.clone()
+            })
+            .collect();
+        self.resolve(
+            &mut mentions,
+            |m| surfaces[m.start].clone(),
+            context_countries,
+        );
+        for (f, m) in found.iter_mut().zip(mentions) {
+            f.mention.target = m.target;
+            f.mention.score = m.score;
+        }
+        found
+    }
+
+    /// The place names of an article, unranked (each resolved to its first candidate).
+    fn detect(&self, text: &str, sentences: &[eventwire_text::Sentence]) -> Vec<Found> {
         let mut detected: Vec<(usize, GeoMention)> = Vec::new();
         for (k, s) in sentences.iter().enumerate() {
             detected.extend(self.find(&s.tokens).into_iter().map(|m| (k, m)));
@@ -1145,35 +1261,14 @@ impl Gazetteer {
                 },
             });
         }
-        let surfaces: Vec<String> = found
-            .iter()
-            .map(|f| text[f.start..f.end].to_string())
-            .collect();
-        // Ranked together, the mentions carry their list position in place of token offsets.
-        let mut mentions: Vec<GeoMention> = found
-            .iter()
-            .enumerate()
-            .map(|(i, f)| GeoMention {
-                start: i,
-                end: i + 1,
-                ..f.mention.clone()
-            })
-            .collect();
-        self.resolve(
-            &mut mentions,
-            |m| surfaces[m.start].clone(),
-            context_countries,
-        );
-        for (f, m) in found.iter_mut().zip(mentions) {
-            f.mention.target = m.target;
-            f.mention.score = m.score;
-        }
         found
     }
 
     /// Resolves names whose spans are already known (gold spans; byte ranges into `text`): one
-    /// mention per span, ranked together; `None` where the gazetteer has no such name. `explain`
-    /// receives each candidate's features in the learned round (span index, candidate, features).
+    /// mention per span, ranked together with the other place names detected in `text` (the
+    /// story's context, as end to end); `None` where the gazetteer has no such name. `explain`
+    /// receives each given span's candidates' features in the learned round (span index,
+    /// candidate, features).
     pub fn resolve_spans(
         &self,
         text: &str,
@@ -1189,7 +1284,11 @@ impl Gazetteer {
             // A given span may be a demonym ("Turkish" in TR-News): it stands for the country.
             let listed = self.candidates_of(key);
             let cands = if listed.is_empty() {
-                self.demonyms.get(key).map(|&row| Candidates::Single([row]))
+                self.demonyms
+                    .get(key)
+                    .map(|&row| Candidates::Single([row]))
+                    .or_else(|| Some(Candidates::Listed(self.derived_candidates(key))))
+                    .filter(|c| !c.as_slice().is_empty())
             } else {
                 Some(Candidates::Listed(listed))
             };
@@ -1202,7 +1301,7 @@ impl Gazetteer {
                         target: decode(c.as_slice()[0]).0,
                         score: 0.0,
                         cued: false,
-                        unit: false,
+                        unit: unit_word_after(text, end),
                         candidates: c,
                         qualifier: self.qualifier_after(text, end),
                     });
@@ -1210,8 +1309,26 @@ impl Gazetteer {
                 None => slots.push(None),
             }
         }
+        // The names detected elsewhere in the text, after the given spans.
+        let doc = eventwire_text::Document::new("", text);
+        let shift = doc.body_start;
+        let mut context: Vec<(usize, usize)> = Vec::new();
+        for f in self.detect(&doc.text, &eventwire_text::segment(&doc)) {
+            let (start, end) = (f.start - shift, f.end - shift);
+            if spans.iter().all(|&(s, e)| end <= s || e <= start) {
+                mentions.push(GeoMention {
+                    start: spans.len() + context.len(),
+                    end: spans.len() + context.len() + 1,
+                    ..f.mention
+                });
+                context.push((start, end));
+            }
+        }
         let surface = |m: &GeoMention| {
-            let (start, end) = spans[m.start];
+            let (start, end) = match m.start.checked_sub(spans.len()) {
+                Some(c) => context[c],
+                None => spans[m.start],
+            };
             text[start..end].to_string()
         };
         match explain {
@@ -1221,7 +1338,11 @@ impl Gazetteer {
                     &mut mentions,
                     surface,
                     context_countries,
-                    Some(&mut |k, t, f| e(index[k], t, f)),
+                    Some(&mut |k, t, f| {
+                        if index[k] < spans.len() {
+                            e(index[k], t, f)
+                        }
+                    }),
                 );
             }
             None => self.rank(&mut mentions, surface, context_countries, None),
@@ -1230,6 +1351,31 @@ impl Gazetteer {
             .into_iter()
             .map(|s| s.map(|k| mentions[k].target))
             .collect()
+    }
+
+    /// Candidates of a given name that the gazetteer lacks as written: an abbreviation without
+    /// its period ("Calif", "N.Y"), "Co." and "Twp." for "County" and "Township", or its
+    /// residents' name ("Ohioans", "South Ossetian", "Londoner") for a place.
+    fn derived_candidates(&self, key: &str) -> &'static [u32] {
+        let mut tries = vec![format!("{key}.")];
+        for (short, full) in [(" co.", " county"), (" co", " county")]
+            .into_iter()
+            .chain([(" twp.", " township"), (" twp", " township")])
+        {
+            if let Some(stem) = key.strip_suffix(short) {
+                tries.push(format!("{stem}{full}"));
+            }
+        }
+        for (suffix, ending) in RESIDENT_ENDINGS {
+            if let Some(stem) = key.strip_suffix(suffix).filter(|s| s.len() >= 3) {
+                tries.push(format!("{stem}{ending}"));
+            }
+        }
+        tries
+            .iter()
+            .map(|k| self.candidates_of(k))
+            .find(|c| !c.is_empty())
+            .unwrap_or(&[])
     }
 
     /// Candidates of a province or country named right after a comma ("Frankfort, Ky.",
@@ -1327,6 +1473,18 @@ impl Gazetteer {
             Target::Region(_) => None,
         }
     }
+}
+
+/// Whether a unit word ("region", "province") follows byte `end` of `text`.
+fn unit_word_after(text: &str, end: usize) -> bool {
+    let word = text
+        .get(end..)
+        .unwrap_or("")
+        .trim_start_matches(' ')
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    word.len() <= 12 && UNIT_WORDS.contains(&word.to_lowercase().as_str())
 }
 
 /// Adds a name to a list of distinct names.
@@ -1477,6 +1635,39 @@ mod tests {
         assert!(err.contains("ln_rank"), "{err}");
         let err = parse_scorer("# weights\nheight\t1\n").unwrap_err();
         assert_eq!(err, "scorer.tsv:2: unknown feature \"height\"");
+    }
+
+    #[test]
+    fn given_spans_of_residents_and_clipped_abbreviations_find_their_place() {
+        let g = Gazetteer::bundled();
+        let text = "Ohioans and New Yorkers met in Calif on Monday.";
+        let spans = [(0, 7), (12, 23), (31, 36)];
+        let got: Vec<Option<u64>> = g
+            .resolve_spans(text, &spans, &[], None)
+            .into_iter()
+            .map(|t| t.and_then(|t| g.geonameid(t)))
+            .collect();
+        assert_eq!(got, [Some(5165418), Some(5128638), Some(5332921)]);
+    }
+
+    #[test]
+    fn remembered_lookups_answer_as_the_index_does() {
+        let g = Gazetteer::bundled();
+        let mut recent = RecentLookups::new();
+        for key in [
+            "kyiv",
+            "kyiv",
+            "new",
+            "zzqx",
+            "zzqx",
+            "llanfairpwllgwyngyllgogerychwyrn",
+        ] {
+            assert_eq!(
+                recent.get_or(key, |k| g.names.get(k)),
+                g.names.get(key),
+                "{key}"
+            );
+        }
     }
 
     #[test]

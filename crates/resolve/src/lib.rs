@@ -1,4 +1,5 @@
-//! Per-article resolvers. [`geo`] finds and resolves place names with the built-in gazetteer;
+//! Per-article resolvers. [`geo`] finds and resolves place names with the built-in gazetteer
+//! (its source files' grammar in [`gazetteer_source`]);
 //! [`dates`] turns "on Wednesday", "yesterday", "last month" or "in 2020"
 //! into calendar dates against the publication date, the way news means them (a bare weekday is
 //! the most recent one not after publication).
@@ -16,6 +17,7 @@
 
 pub mod dates;
 pub mod dedup;
+pub mod gazetteer_source;
 pub mod geo;
 // The writer's half of the layout (`pack`, `MAX_CANDIDATES`) is used by build.rs.
 #[allow(dead_code)]

@@ -359,7 +359,7 @@ function renderTable(res) {
   $("#prev").disabled = res.offset === 0;
   $("#next").disabled = to >= res.total;
   const q = new URLSearchParams(filters());
-  for (const fmt of ["csv", "jsonl"]) { q.set("format", fmt); q.set("limit", "100000"); $("#dl-" + fmt).href = "/api/events?" + q; }
+  for (const fmt of ["csv", "jsonl", "parquet"]) { q.set("format", fmt); q.set("limit", "100000"); $("#dl-" + fmt).href = "/api/events?" + q; }
 }
 
 function initTable() {

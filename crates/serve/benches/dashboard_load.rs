@@ -232,6 +232,8 @@ fn main() {
                 "from=2020-01-01&to=2020-03-31",
                 "from=2020-01-01&to=2020-03-31",
             ),
+            ("q=artillery", "q=artillery"),
+            ("actor_sector=MIL", "actor_sector=MIL"),
         ] {
             let mut runs = Vec::new();
             for run in 0..4 {

@@ -1,9 +1,9 @@
 //! The JSON endpoints. Handlers check their parameters ([`crate::params`]), run the store's
-//! queries on a blocking thread and answer JSON, CSV or JSONL; every failure is a JSON
-//! `{"error": …}` with a 4xx/5xx status.
+//! queries on a blocking thread and answer JSON, CSV, JSONL or Parquet; every failure is a JSON
+//! `{"error": …}` with a 4xx/5xx status (503 when a query runs past its deadline).
 
-use crate::db::{Db, Sort};
-use crate::params::{is_date, Params};
+use crate::db::{Db, QueryTimeout};
+use crate::params::{is_date, EventsQuery, Params};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// Most events one JSON page holds.
 pub const MAX_PAGE: usize = 500;
-/// Most rows one CSV/JSONL download holds (page on with `offset` for more).
+/// Most rows one CSV/JSONL/Parquet download holds (page on with `offset` for more).
 pub const MAX_DOWNLOAD: usize = 100_000;
 /// Most rows an aggregate returns.
 pub const MAX_ROWS: usize = 10_000;
@@ -53,6 +53,17 @@ impl ApiError {
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: format!("store error: {e}"),
+        }
+    }
+
+    /// 503 for a query stopped at its deadline, else 500.
+    fn from_store(e: anyhow::Error) -> Self {
+        match e.downcast_ref::<QueryTimeout>() {
+            Some(timeout) => ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: timeout.to_string(),
+            },
+            None => ApiError::internal(e),
         }
     }
 }
@@ -97,7 +108,7 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || f(&db))
         .await
         .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+        .map_err(ApiError::from_store)
 }
 
 fn params(
@@ -215,29 +226,20 @@ struct EventPage {
     events: Vec<Box<RawValue>>,
 }
 
-/// `GET /api/events`: a page of events (JSON) or a download (CSV, JSONL) of the same query.
+/// `GET /api/events`: a page of events (JSON) or a download (CSV, JSONL, Parquet) of the same
+/// query.
 pub async fn events(
     State(state): State<AppState>,
     uri: Uri,
     q: Result<Pairs, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
-    let p = Params::new(params(q)?, &["sort", "limit", "offset", "format"], true)?;
-    let filters = p.filters()?;
-    let format = p.choice("format", &["json", "csv", "jsonl"])?;
-    let max = if format == "json" {
-        MAX_PAGE
-    } else {
-        MAX_DOWNLOAD
-    };
-    let limit = p.number("limit", if format == "json" { 50 } else { max }, max)?;
-    let offset = p.number("offset", 0, usize::MAX)?;
-    let sort = match p.choice("sort", &["-date", "date", "-scale", "scale", "id"])? {
-        "date" => Sort::DateAsc,
-        "-scale" => Sort::ScaleDesc,
-        "scale" => Sort::ScaleAsc,
-        "id" => Sort::Id,
-        _ => Sort::DateDesc,
-    };
+    let EventsQuery {
+        filters,
+        format,
+        sort,
+        limit,
+        offset,
+    } = EventsQuery::new(&Params::new(params(q)?, EventsQuery::KEYS, true)?)?;
     if format == "json" {
         return cached(&state, &uri, move |db| {
             Ok(serde_json::to_value(EventPage {
@@ -249,7 +251,33 @@ pub async fn events(
         })
         .await;
     }
-    let events = blocking(&state, move |db| db.events(&filters, sort, limit, offset)).await?;
+    if format == "parquet" {
+        let body = blocking(&state, move |db| {
+            db.version()?;
+            let rows = db
+                .events_with_reach(&filters, sort, limit, offset)?
+                .into_iter()
+                .map(|(event, reach)| eventwire_sinks::flat_row(&event, &reach));
+            Ok(eventwire_sinks::write_parquet(rows, Vec::new())?)
+        })
+        .await?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/vnd.apache.parquet"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"events.parquet\"",
+                ),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    let events = blocking(&state, move |db| {
+        db.version()?;
+        db.events(&filters, sort, limit, offset)
+    })
+    .await?;
     let (ctype, name, body) = if format == "csv" {
         let csv = crate::db::to_csv(&events).map_err(ApiError::internal)?;
         (

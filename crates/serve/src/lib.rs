@@ -2,15 +2,19 @@
 //!
 //! The API is documented by `assets/openapi.json` (served at `/api/openapi.json`); the dashboard
 //! (`assets/`: HTML, CSS, vanilla JS and a Natural Earth 1:110m world outline) is embedded at
-//! build time and needs no network. Every endpoint only reads, so there is no token to give;
-//! `POST /api/code` codes the posted text without touching the store. Unknown query parameters,
-//! bad values and oversized bodies are answered with 400/413 and a JSON `{"error": …}` naming the
-//! problem.
+//! build time and needs no network. No endpoint changes data, so there is no token to give:
+//! `POST /api/code` only codes the posted text and returns its events, storing nothing. Limits:
+//! pages of at most [`MAX_PAGE`] events, downloads of [`MAX_DOWNLOAD`], bodies of
+//! [`MAX_BODY`] bytes, and a deadline on every store query ([`QUERY_TIMEOUT`] by default).
+//! Unknown query parameters, bad values, oversized bodies and queries past their deadline are
+//! answered with 400/413/503 and a JSON `{"error": …}` naming the problem. No CORS headers are
+//! sent, and the default address is loopback ([`DEFAULT_ADDR`]).
 //!
 //! ```no_run
 //! let config = eventwire_serve::Config {
-//!     addr: "127.0.0.1:8080".parse().unwrap(),
+//!     addr: eventwire_serve::DEFAULT_ADDR.parse().unwrap(),
 //!     db: Some("events.db".into()),
+//!     query_timeout: eventwire_serve::QUERY_TIMEOUT,
 //! };
 //! eventwire_serve::run(config).unwrap();
 //! ```
@@ -18,7 +22,7 @@
 mod api;
 mod assets;
 mod db;
-mod params;
+pub mod params;
 
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
@@ -29,18 +33,24 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-pub use db::Db;
+pub use api::{ApiError, MAX_DOWNLOAD, MAX_PAGE};
+pub use db::{search_query, Db, QueryTimeout, Sort, QUERY_TIMEOUT};
+
+/// Where `eventwire serve` listens unless told otherwise: loopback only.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 /// Largest request body accepted (`POST /api/code`): 1 MiB.
 pub const MAX_BODY: usize = 1 << 20;
 
 /// What `eventwire serve` needs to start.
 pub struct Config {
-    /// Where to listen (default 127.0.0.1:8080).
+    /// Where to listen ([`DEFAULT_ADDR`] unless told otherwise).
     pub addr: SocketAddr,
     /// The event store; without one only the coder, the OpenAPI document and the dashboard's
     /// "code this text" box work.
     pub db: Option<PathBuf>,
+    /// Longest a store query may run ([`QUERY_TIMEOUT`] by default).
+    pub query_timeout: std::time::Duration,
 }
 
 /// What every handler shares.
@@ -110,7 +120,7 @@ async fn warm(app: Router) {
 /// Opens the store, binds and serves until Ctrl-C.
 pub fn run(config: Config) -> anyhow::Result<()> {
     let db = match &config.db {
-        Some(p) => Some(Db::open(p)?),
+        Some(p) => Some(Db::open(p)?.with_timeout(config.query_timeout)),
         None => None,
     };
     let state = AppState::new(db);

@@ -1,8 +1,15 @@
 //! Query-string parameters: each endpoint names the keys it takes, anything else is a 400 that
-//! lists them. Values are checked here (dates, codes, numbers, the bbox), so the SQL layer only
-//! ever binds well-formed values.
+//! lists them. Values are checked here (dates, codes, numbers, the bbox, the search words), so
+//! the SQL layer only ever binds well-formed values. [`events_query`] is the whole parse of a
+//! `GET /api/events` query string, as the fuzz target `api_query` drives it.
 
-use crate::api::ApiError;
+use crate::api::{ApiError, MAX_DOWNLOAD, MAX_PAGE};
+use crate::db::Sort;
+
+/// Longest `q` accepted, in bytes.
+pub const MAX_Q_BYTES: usize = 500;
+/// Most words `q` may hold.
+pub const MAX_Q_WORDS: usize = 16;
 
 /// The event filters every listing and aggregate endpoint shares.
 pub const FILTER_KEYS: &[&str] = &[
@@ -47,7 +54,7 @@ pub struct Filters {
     pub country: Vec<String>,
     /// West, south, east, north (degrees); west > east crosses the antimeridian.
     pub bbox: Option<[f64; 4]>,
-    /// Words the sentence must contain (case-insensitive substring).
+    /// Words that must begin words of the sentence (case and accents ignored).
     pub q: Option<String>,
     /// Article id.
     pub article: Option<String>,
@@ -203,10 +210,89 @@ impl Params {
             quad,
             country: codes("country")?,
             bbox,
-            q: self.get("q").map(str::to_string),
+            q: self.get("q").map(check_q).transpose()?,
             article: self.get("article").map(str::to_string),
         })
     }
+}
+
+/// What `GET /api/events` asks for.
+#[derive(Debug)]
+pub struct EventsQuery {
+    /// Which events.
+    pub filters: Filters,
+    /// `json` (a page), `csv`, `jsonl` or `parquet` (a download).
+    pub format: &'static str,
+    /// Their order.
+    pub sort: Sort,
+    /// Page size.
+    pub limit: usize,
+    /// Events skipped.
+    pub offset: usize,
+}
+
+impl EventsQuery {
+    /// The keys the endpoint takes besides [`FILTER_KEYS`].
+    pub const KEYS: &'static [&'static str] = &["sort", "limit", "offset", "format"];
+
+    /// Reads the request from checked parameters.
+    pub fn new(p: &Params) -> Result<EventsQuery, ApiError> {
+        let filters = p.filters()?;
+        let format = p.choice("format", &["json", "csv", "jsonl", "parquet"])?;
+        let max = if format == "json" {
+            MAX_PAGE
+        } else {
+            MAX_DOWNLOAD
+        };
+        let limit = p.number("limit", if format == "json" { 50 } else { max }, max)?;
+        let offset = p.number("offset", 0, usize::MAX)?;
+        let sort = match p.choice("sort", &["-date", "date", "-scale", "scale", "id"])? {
+            "date" => Sort::DateAsc,
+            "-scale" => Sort::ScaleDesc,
+            "scale" => Sort::ScaleAsc,
+            "id" => Sort::Id,
+            _ => Sort::DateDesc,
+        };
+        Ok(EventsQuery {
+            filters,
+            format,
+            sort,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// Parses a raw `/api/events` query string (the part after `?`) as the server does: URL
+/// decoding, the keys allowed, every value checked.
+pub fn events_query(raw: &str) -> Result<EventsQuery, ApiError> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| ApiError::bad(format!("unreadable query string: {e}"));
+    let uri: axum::http::Uri = format!("/api/events?{raw}")
+        .parse()
+        .map_err(|e| unreadable(&e))?;
+    let axum::extract::Query(pairs) =
+        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
+            .map_err(|e| unreadable(&e.body_text()))?;
+    EventsQuery::new(&Params::new(pairs, EventsQuery::KEYS, true)?)
+}
+
+/// `q` if it holds a word and is not too long.
+fn check_q(q: &str) -> Result<String, ApiError> {
+    if q.len() > MAX_Q_BYTES || q.split_whitespace().count() > MAX_Q_WORDS {
+        return Err(ApiError::bad(format!(
+            "`q` is at most {MAX_Q_WORDS} words and {MAX_Q_BYTES} bytes"
+        )));
+    }
+    if q.chars().any(char::is_control) {
+        return Err(ApiError::bad("`q` must not hold control characters"));
+    }
+    if !q.chars().any(char::is_alphanumeric) {
+        return Err(ApiError::bad(format!(
+            "`q` must hold a word (letters or digits), got {q:?}"
+        )));
+    }
+    Ok(q.to_string())
 }
 
 /// Comma-separated items, trimmed, empty ones dropped.
@@ -302,5 +388,7 @@ mod tests {
         assert!(msg(f("event", "FIGHT")).contains("not a PLOVER event type"));
         assert!(msg(f("bbox", "1,2,3")).contains("west,south,east,north"));
         assert!(msg(f("actor", "A'B")).contains("not a code"));
+        assert!(msg(f("q", "a\0eS*")).contains("control characters"));
+        assert!(msg(f("q", "--")).contains("must hold a word"));
     }
 }

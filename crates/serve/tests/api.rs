@@ -151,6 +151,24 @@ async fn events_filter_page_and_download() {
         .to_lowercase()
         .contains("artillery")));
     assert!(words["total"].as_u64().unwrap() >= 1);
+    // Words are prefixes of the sentence's words, in any order, accents and case ignored.
+    let (_, prefix) = get("/api/events?q=artill%20Tuesday").await;
+    assert_eq!(prefix["total"], words["total"]);
+    let (_, none) = get("/api/events?q=artilleryman").await;
+    assert_eq!(none["total"], 0);
+    let (_, military) = get("/api/events?actor_sector=MIL,REB&limit=500").await;
+    let military = military["events"].as_array().unwrap();
+    assert!(!military.is_empty());
+    for e in military {
+        assert!(
+            e["actor"].as_array().unwrap().iter().any(|a| a["sector"]
+                .as_str()
+                .unwrap()
+                .split(' ')
+                .any(|s| s == "MIL" || s == "REB")),
+            "{e}"
+        );
+    }
     let (_, paged) = get("/api/events?limit=2&offset=1&sort=date").await;
     assert_eq!(paged["events"].as_array().unwrap().len(), 2);
 
@@ -183,6 +201,162 @@ async fn events_filter_page_and_download() {
 }
 
 #[tokio::test]
+async fn parquet_download_holds_the_jsonl_rows() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let query = "event=ASSAULT,ACCUSE,RETREAT&sort=date";
+    let (status, ctype, parquet) = send(
+        app(),
+        Request::get(format!("/api/events?format=parquet&{query}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/vnd.apache.parquet");
+    let (_, _, jsonl) = send(
+        app(),
+        Request::get(format!("/api/events?format=jsonl&{query}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let expected: Vec<Value> = String::from_utf8(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(expected.len() >= 3);
+    let reader = SerializedFileReader::new(bytes::Bytes::from(parquet)).unwrap();
+    let rows: Vec<parquet::record::Row> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows.len(), expected.len());
+    let text = |row: &parquet::record::Row, name: &str| -> String {
+        match row.get_column_iter().find(|(n, _)| n.as_str() == name) {
+            Some((_, Field::Str(s))) => s.clone(),
+            Some((_, Field::Null)) => String::new(),
+            other => panic!("{name}: {other:?}"),
+        }
+    };
+    for (row, e) in rows.iter().zip(&expected) {
+        assert_eq!(text(row, "id"), e["id"].as_str().unwrap());
+        assert_eq!(text(row, "date"), e["date"].as_str().unwrap());
+        assert_eq!(text(row, "event"), e["event"][0].as_str().unwrap());
+        assert_eq!(
+            text(row, "actor_code"),
+            e["actor"][0]["code"].as_str().unwrap_or("")
+        );
+        assert_eq!(text(row, "text"), e["text"].as_str().unwrap());
+        let quad = row
+            .get_column_iter()
+            .find(|(n, _)| n.as_str() == "quad_code")
+            .map(|(_, f)| f.clone());
+        assert_eq!(quad, Some(Field::Long(e["quad_code"].as_i64().unwrap())));
+    }
+    let (_, doc) = get("/api/openapi.json").await;
+    let events = &doc["paths"]["/api/events"]["get"];
+    assert!(events["responses"]["200"]["content"]["application/vnd.apache.parquet"].is_object());
+    let format = events["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "format")
+        .unwrap();
+    assert!(format["schema"]["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("parquet")));
+}
+
+#[tokio::test]
+async fn a_query_past_its_deadline_is_stopped() {
+    // 200 copies of the Karabakh article's events: enough work for SQLite to check the clock.
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "eventwire-serve-deadline-{}.db",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let karabakh = eventwire_ingest::read_jsonl("k.jsonl", KARABAKH.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    let events = Coder::bundled().code(&karabakh).unwrap();
+    let batch: Vec<Entry> = (0..200)
+        .map(|n| {
+            let id = format!("copy{n}");
+            let mut entry = Entry::new(eventwire_model::Article::new(
+                &id,
+                &karabakh.title,
+                &format!("{} ({n})", karabakh.text),
+                &karabakh.published,
+            ));
+            let copies: Vec<_> = events
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    let mut e = e.clone();
+                    e.id = format!("{id}-{}-1", k + 1);
+                    e.ew.article_id = id.clone();
+                    e
+                })
+                .collect();
+            entry.set_events(&copies).unwrap();
+            entry
+        })
+        .collect();
+    Store::open(&path)
+        .unwrap()
+        .write(&batch, "2026-11-30")
+        .unwrap();
+    let db = Db::open(&path)
+        .unwrap()
+        .with_timeout(std::time::Duration::ZERO);
+    let app = router(AppState::new(Some(db)));
+    let (status, _, body) = send(
+        app,
+        Request::get("/api/aggregates/fatalities?group=week")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let msg = String::from_utf8_lossy(&body);
+    assert!(msg.contains("limit and was stopped"), "{msg}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn no_cors_headers_and_loopback_by_default() {
+    for req in [
+        Request::get("/api/events?limit=1")
+            .header(header::ORIGIN, "http://elsewhere.example")
+            .body(Body::empty())
+            .unwrap(),
+        Request::options("/api/events")
+            .header(header::ORIGIN, "http://elsewhere.example")
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .body(Body::empty())
+            .unwrap(),
+    ] {
+        let res = app().oneshot(req).await.unwrap();
+        assert!(
+            res.headers()
+                .keys()
+                .all(|k| !k.as_str().starts_with("access-control-")),
+            "{:?}",
+            res.headers()
+        );
+    }
+    let addr: std::net::SocketAddr = eventwire_serve::DEFAULT_ADDR.parse().unwrap();
+    assert!(addr.ip().is_loopback());
+}
+
+#[tokio::test]
 async fn bad_parameters_are_named() {
     bad_request("/api/events?colour=red", "unknown query parameter `colour`").await;
     bad_request("/api/events?limit=501", "at most 500").await;
@@ -192,7 +366,14 @@ async fn bad_parameters_are_named() {
     bad_request("/api/events?quad=0", "1 to 4").await;
     bad_request("/api/events?bbox=50,10,40", "west,south,east,north").await;
     bad_request("/api/events?sort=random", "must be one of").await;
-    bad_request("/api/events?format=parquet", "must be one of").await;
+    bad_request("/api/events?format=xlsx", "must be one of").await;
+    bad_request("/api/events?format=csv&limit=100001", "at most 100000").await;
+    bad_request("/api/events?q=%21%3F", "must hold a word").await;
+    bad_request(
+        &format!("/api/events?q={}", "w+".repeat(17)),
+        "at most 16 words",
+    )
+    .await;
     bad_request("/api/events?event=ASSAULT&event=AGREE", "given twice").await;
     bad_request(
         "/api/events/karabakh-example-1-1?x=1",
@@ -459,7 +640,68 @@ async fn cached_answers_follow_the_store() {
     let events = Coder::bundled().code(&batch[0].article).unwrap();
     batch[0].set_events(&events).unwrap();
     store.write(&batch, "2026-11-30").unwrap();
-    assert!(total(app).await > before);
+    assert!(total(app.clone()).await > before);
+    // The search index caught up with the new article's events.
+    let (_, _, body) = send(
+        app,
+        Request::get("/api/events?q=tbilisi")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let found: Value = serde_json::from_slice(&body).unwrap();
+    assert!(found["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["ew"]["article_id"] == "later"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn search_index_follows_a_replaced_article() {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("eventwire-serve-search-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let coder = Coder::bundled();
+    let write = |text: &str| {
+        let mut store = Store::open(&path).unwrap();
+        let mut batch = vec![Entry::new(eventwire_model::Article::new(
+            "story",
+            "Clashes",
+            text,
+            "2024-05-01",
+        ))];
+        store.plan(&mut batch).unwrap();
+        let events = coder.code(&batch[0].article).unwrap();
+        batch[0].set_events(&events).unwrap();
+        store.write(&batch, "2026-11-30").unwrap();
+    };
+    let hits = |app: axum::Router, q: &'static str| async move {
+        let (_, _, body) = send(
+            app,
+            Request::get(format!("/api/events?q={q}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        serde_json::from_slice::<Value>(&body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    write("Police in Tbilisi arrested 20 protesters on Monday.");
+    let app = router(AppState::new(Some(Db::open(&path).unwrap())));
+    assert!(hits(app.clone(), "tbilisi").await >= 1);
+    // The same article with other text: its events are replaced and reuse the row ids.
+    write("Police in Yerevan arrested 30 protesters on Monday.");
+    assert_eq!(hits(app.clone(), "tbilisi").await, 0);
+    assert!(hits(app.clone(), "yerevan").await >= 1);
+    drop(app);
+    // Reopened, the index is current without rebuilding.
+    let app = router(AppState::new(Some(Db::open(&path).unwrap())));
+    assert!(hits(app, "yerevan").await >= 1);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

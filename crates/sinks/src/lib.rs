@@ -1,5 +1,7 @@
 //! Where events go. A [`Sink`] is pushed one event at a time (ripgrep's push model): only
-//! [`Sink::event`] is required, and returning `Ok(false)` stops the run.
+//! [`Sink::event`] is required, and returning `Ok(false)` stops the run. [`flat`] gives an
+//! event as 30 flat columns (CSV and Parquet exports) and [`parquet`] writes those rows as a
+//! Parquet file.
 //!
 //! ```
 //! use eventwire_sinks::{PloverJsonl, Sink};
@@ -12,6 +14,11 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod flat;
+pub mod parquet;
+
+pub use crate::flat::{flat_row, FlatRow, Reach};
+pub use crate::parquet::{write_parquet, FlatParquet};
 use eventwire_model::{Entity, Event};
 use std::io::{self, Write};
 

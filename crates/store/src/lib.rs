@@ -8,6 +8,17 @@
 //! ([`Entry::set_events`]) and [`Store::write`] commits the batch. A changed article (same id,
 //! new content) replaces its events.
 //!
+//! Near-duplicates are found in memory: the planning connection keeps the LSH band keys of the
+//! stored first-seen articles (`bands`, read once from their signatures and caught up with new
+//! rows before each batch), so writing an article appends one signature row instead of
+//! maintaining a 42-key index on disk.
+//!
+//! Crash safety: each batch is one transaction; the WAL runs with `synchronous = NORMAL`, so a
+//! commit appends to the log without waiting for the disk and the log is synced before it is
+//! copied into the database. A killed process (`kill -9`) loses nothing committed (the log is
+//! in the operating system's cache); a power cut can lose the last commits but never corrupts
+//! the file, and the next ingest redoes any lost batch (its articles are not stored yet).
+//!
 //! Duplicates store no events: each of them adds a *mention* of each of its story's events
 //! (table `mentions`; a stored event is its own article's mention), so an event knows how many
 //! outlets reported its story (`ew.sources` on export). Events that agree on
@@ -30,13 +41,17 @@
 #![deny(missing_docs)]
 
 use eventwire_model::{Article, Event};
-use eventwire_resolve::dedup::{band_keys, DedupIndex, Signature, BANDS};
+use eventwire_resolve::dedup::{DedupIndex, Signature};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
-use std::collections::{BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+mod bands;
+use bands::BandIndex;
+
 /// Schema version kept in SQLite's `user_version`.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -48,17 +63,16 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT NOT NULL,
     text TEXT,
     text_hash TEXT NOT NULL,
-    signature BLOB NOT NULL,
     duplicate_of TEXT,
     num_sources INTEGER NOT NULL DEFAULT 1,
     coded_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
-CREATE TABLE IF NOT EXISTS lsh (
-    key INTEGER NOT NULL,
-    article INTEGER NOT NULL,
-    PRIMARY KEY (key, article)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signatures (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL UNIQUE,
+    signature BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL,
@@ -82,7 +96,6 @@ CREATE INDEX IF NOT EXISTS events_type ON events(event_type, date);
 CREATE INDEX IF NOT EXISTS events_actor ON events(actor, date);
 CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient, date);
 CREATE INDEX IF NOT EXISTS events_loc_country ON events(loc_country, date);
-CREATE INDEX IF NOT EXISTS events_lat ON events(lat) WHERE lat IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 CREATE INDEX IF NOT EXISTS events_day_key ON events(day_key);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -102,6 +115,21 @@ CREATE TABLE IF NOT EXISTS daily (
     num_articles INTEGER NOT NULL,
     num_sources INTEGER NOT NULL
 );
+";
+
+/// Schema 2 → 3: signatures of first-seen articles move to `signatures`; `lsh` goes.
+const MIGRATE_TO_3: &str = "
+CREATE TABLE signatures (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL UNIQUE,
+    signature BLOB NOT NULL
+);
+INSERT INTO signatures (article, signature)
+    SELECT rowid, signature FROM articles
+    WHERE duplicate_of IS NULL AND length(signature) > 0 ORDER BY rowid;
+ALTER TABLE articles DROP COLUMN signature;
+DROP TABLE lsh;
+DROP INDEX IF EXISTS events_lat;
 ";
 
 /// Why the store failed.
@@ -411,6 +439,8 @@ pub enum CountBy {
 /// An open event store.
 pub struct Store {
     conn: Connection,
+    /// Band keys of the stored first-seen articles, read when this connection first plans.
+    bands: RefCell<BandIndex>,
 }
 
 impl Store {
@@ -436,6 +466,9 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Every statement of a batch stays prepared (the default cache holds 16).
         conn.set_prepared_statement_cache_capacity(64);
+        // A new store gets 16 KiB pages: events of 1–2 kB pack with less slack and a commit
+        // logs fewer pages than with 4 KiB (an existing file keeps its page size).
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Index pages stay in memory: 64 MiB of page cache, reads through a memory map.
@@ -451,13 +484,26 @@ impl Store {
                 ),
             });
         }
-        if version == 1 {
-            // Version 2 keeps article bodies, for the evidence of every event.
-            conn.execute_batch("ALTER TABLE articles ADD COLUMN text TEXT")?;
+        if version < SCHEMA_VERSION {
+            let tx = conn.unchecked_transaction()?;
+            if version == 1 {
+                // Version 2 keeps article bodies, for the evidence of every event.
+                tx.execute_batch("ALTER TABLE articles ADD COLUMN text TEXT")?;
+            }
+            if (1..=2).contains(&version) {
+                // Version 3 keeps the signatures of first-seen articles in their own table
+                // (the band keys live in memory) instead of every article's signature and an
+                // on-disk band-key index.
+                tx.execute_batch(MIGRATE_TO_3)?;
+            }
+            tx.execute_batch(SCHEMA)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
         }
-        conn.execute_batch(SCHEMA)?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            bands: RefCell::default(),
+        })
     }
 
     /// Decides each entry's [`Plan`]: unchanged, to code, or a near-duplicate of a stored
@@ -472,11 +518,12 @@ impl Store {
         let mut stored_hash = self
             .conn
             .prepare_cached("SELECT text_hash FROM articles WHERE id = ?1")?;
-        let mut candidates = self.conn.prepare_cached(&format!(
-            "SELECT DISTINCT a.id, a.signature FROM lsh JOIN articles a ON a.rowid = lsh.article \
-             WHERE lsh.key IN ({}) ORDER BY a.rowid",
-            vec!["?"; BANDS].join(",")
-        ))?;
+        let mut stored_signature = self.conn.prepare_cached(
+            "SELECT a.rowid, a.id, s.signature FROM signatures s \
+             JOIN articles a ON a.rowid = s.article WHERE s.seq = ?1",
+        )?;
+        let mut bands = self.bands.borrow_mut();
+        let mut caught_up = false;
         let mut earlier = DedupIndex::default();
         let mut seen: HashMap<String, String> = HashMap::new();
         for p in in_flight {
@@ -496,24 +543,31 @@ impl Store {
                 entry.plan = Plan::Unchanged;
                 continue;
             }
-            let keys = band_keys(&entry.signature);
+            // The stored article it duplicates most strongly; ties go to the first stored.
             let mut best: Option<(String, f64)> = None;
-            if !keys.is_empty() {
-                let rows = candidates
-                    .query_map(params_from_iter(keys.iter().map(|k| *k as i64)), |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-                    })?;
-                for row in rows {
-                    let (other, blob) = row?;
-                    if other == id {
+            if !entry.signature.is_empty() {
+                if !caught_up {
+                    bands.catch_up(&self.conn)?;
+                    caught_up = true;
+                }
+                let mut best_rowid = i64::MAX;
+                for seq in bands.candidates(&entry.signature) {
+                    let found: Option<(i64, String, Vec<u8>)> = stored_signature
+                        .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .optional()?;
+                    let Some((rowid, other, blob)) = found else {
                         continue;
-                    }
+                    };
                     let score = Signature::from_bytes(&blob)
+                        .filter(|s| s.shares_band(&entry.signature))
                         .and_then(|s| entry.signature.duplicate_score(&s));
-                    if let Some(score) = score {
-                        if best.as_ref().is_none_or(|(_, b)| score > *b) {
-                            best = Some((other, score));
-                        }
+                    let Some(score) = score.filter(|_| other != id) else {
+                        continue;
+                    };
+                    let best_score = best.as_ref().map_or(f64::NEG_INFINITY, |b| b.1);
+                    if score > best_score || (score == best_score && rowid < best_rowid) {
+                        best = Some((other, score));
+                        best_rowid = rowid;
                     }
                 }
             }
@@ -541,27 +595,29 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut stats = WriteStats::default();
-        let mut touched_keys: BTreeSet<i64> = BTreeSet::new();
-        let mut touched_stories = BTreeSet::new();
-        for entry in batch {
+        let outlets: Vec<String> = batch.iter().map(Entry::outlet).collect();
+        let mut daily = DailyChanges::default();
+        // Stories whose outlet count may have changed (a new story has one: the default).
+        let mut recount_stories = BTreeSet::new();
+        for (entry, outlet) in batch.iter().zip(&outlets) {
             if entry.plan == Plan::Unchanged {
                 stats.unchanged += 1;
                 continue;
             }
             let id = entry.article.id.as_str();
-            let old: Option<(i64, String, Option<String>, Vec<u8>)> = tx
+            let old: Option<(i64, String, Option<String>)> = tx
                 .prepare_cached(
-                    "SELECT rowid, text_hash, duplicate_of, signature FROM articles WHERE id = ?1",
+                    "SELECT rowid, text_hash, duplicate_of FROM articles WHERE id = ?1",
                 )?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
-            if let Some((rowid, hash, old_first, old_signature)) = &old {
+            if let Some((rowid, hash, old_first)) = &old {
                 if *hash == entry.hash {
                     stats.unchanged += 1;
                     continue;
                 }
                 stats.replaced += 1;
-                touched_keys.extend(keys_of(
+                daily.recount(keys_of(
                     &tx,
                     "SELECT day_key FROM events WHERE article_id = ?1 \
                      UNION SELECT day_key FROM mentions WHERE story = ?1 OR article = ?1",
@@ -572,20 +628,12 @@ impl Store {
                     [id],
                 )?;
                 tx.execute("DELETE FROM events WHERE article_id = ?1", [id])?;
-                let old_keys = Signature::from_bytes(old_signature)
-                    .map(|s| band_keys(&s))
-                    .unwrap_or_default();
-                let mut unindex =
-                    tx.prepare_cached("DELETE FROM lsh WHERE key = ?1 AND article = ?2")?;
-                for k in old_keys {
-                    unindex.execute(params![k as i64, rowid])?;
-                }
+                tx.execute("DELETE FROM signatures WHERE article = ?1", [rowid])?;
                 if let Some(f) = old_first {
-                    touched_stories.insert(f.clone());
+                    recount_stories.insert(f.clone());
                 }
             }
             let a = &entry.article;
-            let outlet = entry.outlet();
             let first = match &entry.plan {
                 Plan::DuplicateOf(f) => Some(f.as_str()),
                 _ => None,
@@ -593,11 +641,11 @@ impl Store {
             let rowid: i64 = tx
                 .prepare_cached(
                     "INSERT INTO articles (id, url, source, outlet, published, title, text_hash, \
-                     signature, duplicate_of, coded_at, text) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                     duplicate_of, coded_at, text) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
                      ON CONFLICT(id) DO UPDATE SET url = excluded.url, source = excluded.source, \
                      outlet = excluded.outlet, published = excluded.published, title = excluded.title, \
-                     text = excluded.text, text_hash = excluded.text_hash, signature = excluded.signature, \
+                     text = excluded.text, text_hash = excluded.text_hash, \
                      duplicate_of = excluded.duplicate_of, coded_at = excluded.coded_at \
                      RETURNING rowid",
                 )?
@@ -610,7 +658,6 @@ impl Store {
                         a.published,
                         a.title,
                         entry.hash,
-                        entry.signature.to_bytes(),
                         first,
                         coded_at,
                         a.text
@@ -620,19 +667,20 @@ impl Store {
             match first {
                 Some(f) => {
                     stats.duplicates += 1;
-                    touched_stories.insert(f.to_string());
-                    touched_keys.extend(add_mentions(&tx, f, id, &outlet)?);
+                    recount_stories.insert(f.to_string());
+                    for key in add_mentions(&tx, f, id, outlet)? {
+                        daily.add(key, id, outlet, None);
+                    }
                 }
                 None => {
                     if old.is_none() {
                         stats.added += 1;
                     }
-                    touched_stories.insert(id.to_string());
-                    let mut lsh = tx.prepare_cached(
-                        "INSERT OR IGNORE INTO lsh (key, article) VALUES (?1, ?2)",
-                    )?;
-                    for k in band_keys(&entry.signature) {
-                        lsh.execute(params![k as i64, rowid])?;
+                    if !entry.signature.is_empty() {
+                        tx.prepare_cached(
+                            "INSERT INTO signatures (article, signature) VALUES (?1, ?2)",
+                        )?
+                        .execute(params![rowid, entry.signature.to_bytes()])?;
                     }
                     let mut insert = tx.prepare_cached(
                         "INSERT INTO events (id, article_id, date, event_type, cameo, quad, mode, \
@@ -657,9 +705,9 @@ impl Store {
                             e.day_key,
                             e.json
                         ])?;
+                        daily.add(e.day_key, id, outlet, Some(&e.id));
                     }
                     stats.events += entry.rows.len();
-                    touched_keys.extend(entry.rows.iter().map(|e| e.day_key));
                 }
             }
             if old.is_some() {
@@ -677,21 +725,19 @@ impl Store {
                     .collect::<rusqlite::Result<_>>()?;
                 for (copy, outlet) in copies {
                     tx.execute("DELETE FROM mentions WHERE article = ?1", [&copy])?;
-                    touched_keys.extend(add_mentions(&tx, story, &copy, &outlet)?);
+                    daily.recount(add_mentions(&tx, story, &copy, &outlet)?);
                 }
-                touched_stories.insert(story.to_string());
+                recount_stories.insert(story.to_string());
             }
         }
-        for story in &touched_stories {
+        for story in &recount_stories {
             tx.prepare_cached(
                 "UPDATE articles SET num_sources = (SELECT count(DISTINCT outlet) FROM articles \
                  WHERE id = ?1 OR duplicate_of = ?1) WHERE id = ?1",
             )?
             .execute([story])?;
         }
-        for key in touched_keys {
-            refresh_daily(&tx, key)?;
-        }
+        daily.apply(&tx)?;
         tx.commit()?;
         Ok(stats)
     }
@@ -869,23 +915,83 @@ fn keys_of(tx: &rusqlite::Transaction, sql: &str, id: &str) -> Result<Vec<i64>> 
 }
 
 /// Adds one mention per event of `story` reported by `article`, a near-duplicate of it (a
-/// first-seen article's own events count as its mentions); returns the day keys touched.
+/// first-seen article's own events count as its mentions); returns the day key of each.
 fn add_mentions(
     tx: &rusqlite::Transaction,
     story: &str,
     article: &str,
     outlet: &str,
 ) -> Result<Vec<i64>> {
-    tx.prepare_cached(
-        "INSERT INTO mentions (day_key, event_id, story, article, outlet) \
-         SELECT day_key, id, ?1, ?2, ?3 FROM events WHERE article_id = ?1",
-    )?
-    .execute([story, article, outlet])?;
-    keys_of(
-        tx,
-        "SELECT DISTINCT day_key FROM events WHERE article_id = ?1",
-        story,
-    )
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO mentions (day_key, event_id, story, article, outlet) \
+             SELECT day_key, id, ?1, ?2, ?3 FROM events WHERE article_id = ?1 RETURNING day_key",
+        )?
+        .query_map([story, article, outlet], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// What one batch did to the one-a-day groups it touched.
+#[derive(Default)]
+struct DailyChanges<'a> {
+    groups: BTreeMap<i64, GroupChange<'a>>,
+}
+
+#[derive(Default)]
+struct GroupChange<'a> {
+    /// Mentions were removed or moved: the group is counted again from the tables.
+    recount: bool,
+    /// The mentions added, as (article, outlet).
+    added: Vec<(&'a str, &'a str)>,
+    /// The first event added: the group's event if the group is new.
+    first_event: Option<&'a str>,
+}
+
+impl<'a> DailyChanges<'a> {
+    fn recount(&mut self, keys: impl IntoIterator<Item = i64>) {
+        for key in keys {
+            self.groups.entry(key).or_default().recount = true;
+        }
+    }
+
+    /// A mention of group `key` by `article`; `event` when it is a stored event of its own.
+    fn add(&mut self, key: i64, article: &'a str, outlet: &'a str, event: Option<&'a str>) {
+        let group = self.groups.entry(key).or_default();
+        group.added.push((article, outlet));
+        group.first_event = group.first_event.or(event);
+    }
+
+    /// Writes the groups' counts: a group first seen in this batch from the batch alone (all
+    /// its mentions are here), any other by counting it again.
+    fn apply(&self, tx: &rusqlite::Transaction) -> Result<()> {
+        for (&key, group) in &self.groups {
+            if let (false, Some(event)) = (group.recount, group.first_event) {
+                let distinct = |pick: fn(&(&'a str, &'a str)) -> &'a str| {
+                    let mut v: Vec<&str> = group.added.iter().map(pick).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v.len() as i64
+                };
+                let inserted = tx
+                    .prepare_cached(
+                        "INSERT INTO daily (key, event_id, num_mentions, num_articles, num_sources) \
+                         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING",
+                    )?
+                    .execute(params![
+                        key,
+                        event,
+                        group.added.len() as i64,
+                        distinct(|m| m.0),
+                        distinct(|m| m.1)
+                    ])?;
+                if inserted == 1 {
+                    continue;
+                }
+            }
+            refresh_daily(tx, key)?;
+        }
+        Ok(())
+    }
 }
 
 /// Recounts one one-a-day event from its events and their duplicates' mentions (removing it
@@ -921,27 +1027,103 @@ fn refresh_daily(tx: &rusqlite::Transaction, key: i64) -> Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_version_1_store_gains_the_article_text_column() {
-        let path = std::env::temp_dir().join(format!("eventwire-v1-{}.db", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(&SCHEMA.replace("    text TEXT,\n", ""))
+    /// The schema of version 2 stores (version 1 lacked `articles.text`).
+    const SCHEMA_2: &str = "
+        CREATE TABLE articles (id TEXT PRIMARY KEY, url TEXT, source TEXT, outlet TEXT NOT NULL,
+            published TEXT NOT NULL, title TEXT NOT NULL, text TEXT, text_hash TEXT NOT NULL,
+            signature BLOB NOT NULL, duplicate_of TEXT, num_sources INTEGER NOT NULL DEFAULT 1,
+            coded_at TEXT NOT NULL);
+        CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+        CREATE TABLE lsh (key INTEGER NOT NULL, article INTEGER NOT NULL,
+            PRIMARY KEY (key, article)) WITHOUT ROWID;
+        CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, article_id TEXT NOT NULL,
+            date TEXT NOT NULL, event_type TEXT NOT NULL, cameo TEXT NOT NULL, quad INTEGER NOT NULL,
+            mode TEXT NOT NULL, actor TEXT NOT NULL, recipient TEXT NOT NULL,
+            loc_country TEXT NOT NULL, loc_admin1 TEXT NOT NULL, lat REAL, lon REAL,
+            day_key INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX events_date ON events(date);
+        CREATE INDEX events_type ON events(event_type, date);
+        CREATE INDEX events_actor ON events(actor, date);
+        CREATE INDEX events_recipient ON events(recipient, date);
+        CREATE INDEX events_loc_country ON events(loc_country, date);
+        CREATE INDEX events_lat ON events(lat) WHERE lat IS NOT NULL;
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX events_day_key ON events(day_key);
+        CREATE TABLE mentions (day_key INTEGER NOT NULL, event_id TEXT NOT NULL,
+            story TEXT NOT NULL, article TEXT NOT NULL, outlet TEXT NOT NULL);
+        CREATE INDEX mentions_day_key ON mentions(day_key);
+        CREATE INDEX mentions_story ON mentions(story);
+        CREATE INDEX mentions_article ON mentions(article);
+        CREATE TABLE daily (key INTEGER PRIMARY KEY, event_id TEXT NOT NULL,
+            num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,
+            num_sources INTEGER NOT NULL);
+    ";
+
+    const STORY: &str = "Azerbaijan said on Wednesday it had halted its military offensive in \
+        Nagorno-Karabakh after separatist Armenian forces agreed to lay down their arms under a \
+        ceasefire brokered by Russian peacekeepers, the defence ministry said in a statement.";
+
+    /// A version 1 or 2 store as those versions wrote it: a first-seen story with its band
+    /// keys, a near-duplicate of it and an article too short to sign.
+    fn old_store(path: &Path, version: i64) {
+        let conn = Connection::open(path).unwrap();
+        let schema = match version {
+            1 => SCHEMA_2.replace(" text TEXT,", ""),
+            _ => SCHEMA_2.to_string(),
+        };
+        conn.execute_batch(&schema).unwrap();
+        let insert = "INSERT INTO articles (id, outlet, published, title, text_hash, signature, \
+                      duplicate_of, coded_at) VALUES (?1, 'X', '2023-09-20', 'T', ?2, ?3, ?4, 'd')";
+        let story = Signature::of(STORY);
+        let copy = Signature::of(&format!("{STORY} Read more."));
+        let short = Signature::of("Troops moved in.");
+        for (id, sig, first) in [
+            ("a", &story, None),
+            ("b", &copy, Some("a")),
+            ("c", &short, None),
+        ] {
+            conn.execute(insert, params![id, id, sig.to_bytes(), first])
                 .unwrap();
-            conn.pragma_update(None, "user_version", 1).unwrap();
         }
-        let store = Store::open(&path).unwrap();
-        let has_text: i64 = store
-            .conn
-            .query_row(
-                "SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'text'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(has_text, 1);
-        drop(store);
-        let _ = std::fs::remove_file(&path);
+        for key in eventwire_resolve::dedup::band_keys(&story) {
+            conn.execute("INSERT INTO lsh VALUES (?1, 1)", [key as i64])
+                .unwrap();
+        }
+        conn.pragma_update(None, "user_version", version).unwrap();
+    }
+
+    #[test]
+    fn older_stores_are_migrated() {
+        for version in [1, 2] {
+            let path = std::env::temp_dir()
+                .join(format!("eventwire-v{version}-{}.db", std::process::id()));
+            let _ = std::fs::remove_file(&path);
+            old_store(&path, version);
+            let store = Store::open(&path).unwrap();
+            let query = |sql: &str| -> i64 { store.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+            assert_eq!(query("PRAGMA user_version"), SCHEMA_VERSION);
+            let column = |name: &str| {
+                format!("SELECT count(*) FROM pragma_table_info('articles') WHERE name = '{name}'")
+            };
+            assert_eq!(query(&column("text")), 1);
+            assert_eq!(query(&column("signature")), 0);
+            assert_eq!(
+                query("SELECT count(*) FROM sqlite_master WHERE name = 'lsh'"),
+                0
+            );
+            // Only the first-seen story keeps its signature.
+            assert_eq!(query("SELECT count(*) FROM signatures"), 1);
+            assert_eq!(query("SELECT article FROM signatures"), 1);
+            let mut batch = vec![Entry::new(Article::new(
+                "d",
+                "T",
+                &format!("{STORY} More."),
+                "2023-09-21",
+            ))];
+            store.plan(&mut batch).unwrap();
+            assert_eq!(batch[0].plan, Plan::DuplicateOf("a".into()));
+            drop(store);
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
