@@ -374,10 +374,13 @@ fn lexicon_files_with_bad_dates_and_regex_like_patterns() {
         "pathological.events.txt:17: a pattern must start with a word",
         "pathological.events.txt:18: a pattern must start with a word",
         "people-broken.txt:2: dates \"2018-13-45\"",
+        "people-broken.txt:3: the office ends (2019) before it starts (2020)",
         "people-broken.txt:4: dates \"yesterday\"",
         "people-broken.txt:5: dates \"99999-01-01\"",
         "people-broken.txt:7: expected 6 fields",
+        "people-broken.txt:6: sector \"GOV [\" is not upper-case codes",
         "people-broken.txt:8: code \"\" is not three upper-case letters",
+        "people-broken.txt:9: dates \"2018-02-30\"",
     ] {
         assert!(r.stderr.contains(at), "{at}: {}", r.stderr);
     }
@@ -432,6 +435,10 @@ fn broken_tabari_dictionaries_are_located_and_the_rest_loads() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     for at in [
         "broken.actors:3: actor line without a phrase",
+        "broken.actors:4: unbalanced brackets in code block \"[ROH\"",
+        "broken.actors:5: cannot read code block [BRE <991301]",
+        "broken.actors:6: unbalanced brackets in code block \"[SHI\"",
+        "broken.options:2: option \"FROBNICATE: ON\" is not a command TABARI knows",
         "broken.verbs:1: verb \"RESTORE [064\" has no [code]",
         "broken.verbs:4: cannot read pattern \"* {unclosed\": unclosed '{'",
         "broken.verbs:8: cannot read pattern",

@@ -140,10 +140,12 @@ fn vague(w: &str) -> Option<u64> {
 fn field_of(lemma_like: &str) -> Option<&'static str> {
     Some(match lemma_like {
         "killed" | "dead" | "died" | "deaths" | "death" | "fatalities" | "lives" | "bodies"
-        | "kill" | "perished" => "dead",
-        "injured" | "wounded" | "hurt" | "injuries" | "casualties" => "injured",
+        | "kill" | "killing" | "perished" => "dead",
+        "injured" | "wounded" | "hurt" | "injuries" | "casualties" | "wounding" | "injuring" => {
+            "injured"
+        }
         "arrested" | "detained" | "arrests" | "detentions" | "held" | "rounded" | "jailed"
-        | "detainees" => "arrested",
+        | "detainees" | "arresting" | "detaining" => "arrested",
         _ => return None,
     })
 }
@@ -210,7 +212,10 @@ pub(crate) fn find_sizes(tokens: &[Token]) -> Vec<SizeFact> {
         let mut j = end;
         while j < tokens.len() && j < end + 5 {
             if let Some(f) = field_of(&tokens[j].norm) {
-                field = Some((f, j));
+                // A participle ("…, wounding 30") counts the number after it, not before it.
+                if !tokens[j].norm.ends_with("ing") {
+                    field = Some((f, j));
+                }
                 break;
             }
             if tokens[j].is_clause_break() || tokens[j].kind == TokenKind::Number {
@@ -408,6 +413,13 @@ mod tests {
         assert_eq!(
             sizes("dozens were arrested"),
             vec![("arrested".into(), 24, "at_least".into())]
+        );
+        assert_eq!(
+            sizes("The blast hit a market, killing 12 civilians and wounding 30."),
+            vec![
+                ("dead".into(), 12, "exact".into()),
+                ("injured".into(), 30, "exact".into())
+            ]
         );
         assert_eq!(sizes("1e400 people killed"), vec![]);
         assert_eq!(sizes("900,000,000,000 people were killed"), vec![]);

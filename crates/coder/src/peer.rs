@@ -779,7 +779,8 @@ fn outside_clause(e: &Event) -> bool {
 mod tests {
     use super::*;
 
-    fn coder() -> PeerCoder {
+    /// A coder with three actors (GON, MOR, ROH) and the given verb dictionary.
+    fn coder_with(verbs: &str) -> PeerCoder {
         let mut d = Dictionaries::default();
         let mut errors = Vec::new();
         d.parse_actors(
@@ -787,13 +788,13 @@ mod tests {
             "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\n",
             &mut errors,
         );
-        d.parse_verbs(
-            "v.txt",
-            "--- AGREE [030] ---\nAGREE\n- * (TO SANCTIONS) [163]\n\n--- LIFT [---] ---\nLIFT\n- * SANCTIONS [085]\n\n--- CONDEMN [122] ---\nCONDEMN\n\n--- ATTACK [190] ---\nATTACK\n",
-            &mut errors,
-        );
+        d.parse_verbs("v.txt", verbs, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         PeerCoder::new(d, LexiconBuilder::codes_only()).0
+    }
+
+    fn coder() -> PeerCoder {
+        coder_with("--- AGREE [030] ---\nAGREE\n- * (TO SANCTIONS) [163]\n\n--- LIFT [---] ---\nLIFT\n- * SANCTIONS [085]\n\n--- CONDEMN [122] ---\nCONDEMN\n\n--- ATTACK [190] ---\nATTACK\n")
     }
 
     fn events(c: &PeerCoder, text: &str) -> Vec<Triple> {
@@ -828,20 +829,7 @@ mod tests {
     }
     #[test]
     fn a_transformation_recodes_a_nested_verb() {
-        let mut d = Dictionaries::default();
-        let mut errors = Vec::new();
-        d.parse_actors(
-            "a.txt",
-            "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\n",
-            &mut errors,
-        );
-        d.parse_verbs(
-            "v.txt",
-            "--- DEMAND [100] ---\nWANT [030]\n- * ATTACK [138]\n\n--- ATTACK [190] ---\nATTACK\n\n~ a (b . ATTACK) WANT = a b 021\n",
-            &mut errors,
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        let c = PeerCoder::new(d, LexiconBuilder::codes_only()).0;
+        let c = coder_with("--- DEMAND [100] ---\nWANT [030]\n- * ATTACK [138]\n\n--- ATTACK [190] ---\nATTACK\n\n~ a (b . ATTACK) WANT = a b 021\n");
         assert_eq!(
             events(&c, "Gondor wants Mordor to attack Rohan."),
             [triple("GON", "MOR", "021")]

@@ -270,6 +270,17 @@ impl ActorBuilder {
         if Self::bad_code(file, n, &code, errors) {
             return None;
         }
+        if !sector
+            .split_whitespace()
+            .all(|w| w.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            errors.push(LexiconError {
+                file: file.into(),
+                line: n,
+                reason: format!("sector {sector:?} is not upper-case codes (e.g. GOV, MIL REB)"),
+            });
+            return None;
+        }
         let names = list(f[1]);
         if names.is_empty() {
             errors.push(LexiconError {
@@ -435,6 +446,14 @@ impl ActorBuilder {
                 });
                 continue;
             };
+            if from > to {
+                errors.push(LexiconError {
+                    file: file.into(),
+                    line: n,
+                    reason: format!("the office ends ({}) before it starts ({})", f[3], f[2]),
+                });
+                continue;
+            }
             let canonical = names[0];
             let spell = Spell {
                 code: code.clone(),

@@ -67,6 +67,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_follow_the_calendar() {
+        assert_eq!(date_key("2020-02-29", true), Some(20200229));
+        assert_eq!(date_key("2100-02-29", true), None);
+        assert_eq!(date_key("2018-04-31", true), None);
+        assert_eq!(date_key("2018-04", false), Some(20180431));
+    }
+
+    #[test]
     fn bars_inside_words_are_alternatives() {
         assert_eq!(
             split_fields("107-19 | 107 | v | urge + to reach agreement|deal | -"),
@@ -137,8 +145,22 @@ pub(crate) fn date_key(s: &str, start: bool) -> Option<u32> {
             num(m, 1, 12)?,
             if start { 1 } else { 31 },
         ),
-        [y, m, d] if y.len() == 4 => (num(y, 1000, 2999)?, num(m, 1, 12)?, num(d, 1, 31)?),
+        [y, m, d] if y.len() == 4 => {
+            let (y, m) = (num(y, 1000, 2999)?, num(m, 1, 12)?);
+            (y, m, num(d, 1, days_in_month(y, m))?)
+        }
         _ => return None,
     };
     Some(y * 10_000 + m * 100 + d)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }

@@ -337,7 +337,7 @@ pub struct TabariDictionaries {
     /// `<SYNSETS>`: `&NAME` and its `+member` patterns, in file order.
     pub synsets: Vec<(String, Vec<String>)>,
     /// `.options` command lines (`COMPLEX: …`, `SET: …`), comments removed, in file order.
-    pub options: Vec<String>,
+    pub options: Vec<OptionLine>,
     /// Files read.
     pub files: Vec<String>,
 }
@@ -382,17 +382,33 @@ pub fn load_tabari(
     }
     for f in &p.options {
         let (n, t) = read(f)?;
+        d.options
+            .extend(option_lines(&t).into_iter().map(|(line, text)| OptionLine {
+                file: n.clone(),
+                line,
+                text,
+            }));
         d.files.push(n);
-        d.options.extend(option_lines(&t));
     }
     Ok((d, p, errors))
 }
 
-/// The command lines of an `.options` file: `//` and `#` comments and blank lines dropped,
-/// reading stops at a `~~~~` line.
-pub fn option_lines(text: &str) -> Vec<String> {
+/// One command line of an `.options` file and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionLine {
+    /// The `.options` file, as named in the project.
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// The command, comments removed.
+    pub text: String,
+}
+
+/// The command lines of an `.options` file with their 1-based line numbers: `//` and `#`
+/// comments and blank lines dropped, reading stops at a `~~~~` line.
+pub fn option_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for (n, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.starts_with("~~~~") {
             break;
@@ -401,7 +417,7 @@ pub fn option_lines(text: &str) -> Vec<String> {
         if l.is_empty() || l.starts_with('#') {
             continue;
         }
-        out.push(l.to_string());
+        out.push((n + 1, l.to_string()));
     }
     out
 }
@@ -421,7 +437,8 @@ fn phrase_and_codes(line: &str) -> (String, Vec<String>) {
     let mut r = rest;
     while let Some(a) = r.find('[') {
         let Some(b) = r[a..].find(']') else {
-            codes.push(r[a + 1..].trim().to_string());
+            // Kept with its "[", which `dated_code` reports as an unclosed block.
+            codes.push(r[a..].trim().to_string());
             break;
         };
         codes.push(r[a + 1..a + b].trim().to_string());
@@ -430,21 +447,23 @@ fn phrase_and_codes(line: &str) -> (String, Vec<String>) {
     (head.trim().replace('-', "_"), codes)
 }
 
-/// YYMMDD (00–30 → 20YY) or YYYYMMDD into YYYYMMDD.
+/// YYMMDD (00–30 → 20YY) or YYYYMMDD into YYYYMMDD; a month or day out of range is no date.
 fn dict_date(s: &str) -> Option<u32> {
     let s = s.trim();
     if !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    match s.len() {
+    let date = match s.len() {
         6 => {
             let yy: u32 = s[..2].parse().ok()?;
             let year = if yy <= 30 { 2000 + yy } else { 1900 + yy };
-            Some(year * 10_000 + s[2..].parse::<u32>().ok()?)
+            year * 10_000 + s[2..].parse::<u32>().ok()?
         }
-        8 => s.parse().ok(),
-        _ => None,
-    }
+        8 => s.parse().ok()?,
+        _ => return None,
+    };
+    let (month, day) = (date / 100 % 100, date % 100);
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(date)
 }
 
 /// Reads one `[…]` block of an actor: `CODE`, `CODE <d`, `CODE >d`, `CODE d1-d2`.
@@ -461,6 +480,9 @@ fn dated_code(block: &str) -> Result<DatedCode, String> {
     let bad = || {
         format!("cannot read code block [{block}] (expected [CODE], [CODE <YYMMDD], [CODE >YYMMDD] or [CODE YYMMDD-YYMMDD])")
     };
+    if code.contains(['[', ']']) {
+        return Err(format!("unbalanced brackets in code block {block:?}"));
+    }
     if code.is_empty() || code.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
@@ -953,6 +975,18 @@ mod tests {
         assert!(matches!(&r[6].expect, Expect::Partial(v) if v.len() == 1));
         assert!(matches!(&r[7].expect, Expect::Events(v) if v.len() == 1));
         assert_eq!(r[8].options, ["SET: MINIMUM WORDS = 4"]);
+    }
+
+    #[test]
+    fn broken_code_blocks_are_reported() {
+        let mut d = TabariDictionaries::default();
+        let mut errors = Vec::new();
+        let actors = "ARNOR [ARN\nGONDOR [GON >99999999]\nBREE [BRE <991301]\nROHAN [[ROH]]\nSHIRE [SHI 950101-951231]\n";
+        read_actors(&mut d, "x.actors", actors, &mut errors);
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4], "{errors:?}");
+        assert!(errors[0].to_string().contains("unbalanced brackets"));
+        assert_eq!(d.actors.len(), 1);
     }
 
     #[test]

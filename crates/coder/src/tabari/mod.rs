@@ -190,13 +190,12 @@ impl TabariCoder {
             time_shift: !dicts.time.is_empty(),
             ..Options::default()
         };
-        let options_file = dicts.files.last().cloned().unwrap_or_default();
-        for line in &dicts.options {
-            if !options.apply(line) {
+        for option in &dicts.options {
+            if !options.apply(&option.text) {
                 problems.push(problem(
-                    &options_file,
-                    0,
-                    format!("option {line:?} is not a command TABARI knows"),
+                    &option.file,
+                    option.line,
+                    format!("option {:?} is not a command TABARI knows", option.text),
                 ));
             }
         }
