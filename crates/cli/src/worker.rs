@@ -95,16 +95,30 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// A stream, created when missing. Workers starting together race to create it: the loser's
+/// create fails ("subjects overlap"), and it then finds the stream the winner made.
+async fn ensure_stream(js: &jetstream::Context, config: stream::Config) -> Result<stream::Stream> {
+    let name = config.name.clone();
+    match js.get_or_create_stream(config).await {
+        Ok(s) => Ok(s),
+        Err(create) => js
+            .get_stream(&name)
+            .await
+            .map_err(|_| anyhow::Error::new(create)),
+    }
+}
+
 /// The article stream, created with work-queue retention when missing.
 async fn article_stream(js: &jetstream::Context, q: &QueueArgs) -> Result<stream::Stream> {
-    js.get_or_create_stream(stream::Config {
+    let config = stream::Config {
         name: q.stream.clone(),
         subjects: vec![q.subject.clone()],
         retention: stream::RetentionPolicy::WorkQueue,
         ..Default::default()
-    })
-    .await
-    .with_context(|| format!("stream {} on {}", q.stream, q.nats))
+    };
+    ensure_stream(js, config)
+        .await
+        .with_context(|| format!("stream {} on {}", q.stream, q.nats))
 }
 
 async fn connect(url: &str) -> Result<async_nats::Client> {
@@ -242,13 +256,14 @@ async fn worker_async(
     let mut output = match (store, &args.publish) {
         (Some(store), _) => Output::Store(store),
         (None, Some(subject)) => {
-            js.get_or_create_stream(stream::Config {
+            let config = stream::Config {
                 name: args.events_stream.clone(),
                 subjects: vec![subject.clone()],
                 ..Default::default()
-            })
-            .await
-            .with_context(|| format!("stream {}", args.events_stream))?;
+            };
+            ensure_stream(&js, config)
+                .await
+                .with_context(|| format!("stream {}", args.events_stream))?;
             Output::Publish {
                 js: js.clone(),
                 subject: subject.clone(),
