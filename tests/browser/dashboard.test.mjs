@@ -38,13 +38,26 @@ function startServer() {
 
 const loaded = page => page.waitForSelector("body[data-loaded=true]", { timeout: 20000 });
 
+// Chromium has been seen to crash at start-up (SIGSEGV before any page) on a loaded machine; a
+// launch is tried three times before the test gives up. A crash after start-up still fails.
+async function launchBrowser() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launch({
+        executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+        headless: true,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+          "--disable-component-update", "--disable-sync"],
+      });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.log(`chromium did not start (attempt ${attempt}): ${String(e).split("\n")[0]}`);
+    }
+  }
+}
+
 const { child, base } = await startServer();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser().catch(e => { child.kill(); throw e; });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors = [], offsite = [];
