@@ -5,6 +5,10 @@ use eventwire_ingest::feed::{opml_feeds, read_feed};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // `read_feed` catches feed-rs's own panics; libFuzzer's hook would abort on them before the
+    // catch, so the default hook is put back. A panic that escapes still fails the input.
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| drop(std::panic::take_hook()));
     let Some((&which, rest)) = data.split_first() else {
         return;
     };
