@@ -66,16 +66,17 @@ struct LazyPlaces<'a> {
     enabled: bool,
     text: &'a str,
     sentences: &'a [Sentence],
-    countries: Vec<String>,
     cell: std::cell::OnceCell<Option<Places>>,
 }
 
 impl LazyPlaces<'_> {
-    fn get(&self) -> Option<&Places> {
+    /// The places, geoparsed on the first call with the story's countries (`StoryContext`
+    /// fixes them before the first sentence, so every call passes the same list).
+    fn get(&self, countries: &[String]) -> Option<&Places> {
         self.cell
             .get_or_init(|| {
                 self.enabled.then(Gazetteer::bundled).map(|g| {
-                    let found = g.geoparse(self.text, self.sentences, &self.countries);
+                    let found = g.geoparse(self.text, self.sentences, countries);
                     let story = place::StoryPlaces::new(g, &found);
                     Places {
                         gazetteer: g,
@@ -174,7 +175,6 @@ impl Coder {
             enabled: self.locations,
             text: &doc.text,
             sentences: &sentences,
-            countries: ctx.countries().to_vec(),
             cell: std::cell::OnceCell::new(),
         };
         let mut events: Vec<Event> = Vec::new();
@@ -334,7 +334,7 @@ impl Coder {
             }
             // A group with no country takes the country of the place the sentence puts it in
             // ("demonstrators … in Monrovia").
-            if let (Some(a), Some(p)) = (roles.actor.first_mut(), places.get()) {
+            if let (Some(a), Some(p)) = (roles.actor.first_mut(), places.get(ctx.countries())) {
                 if a.entity.code.is_empty() && a.kind == mentions::MentionKind::Group {
                     let placed = p
                         .found
@@ -437,7 +437,7 @@ impl Coder {
             } else {
                 self.lexicon.codes.scale(&event_type, scale_mode)
             };
-            let (event_loc, location_reason) = match places.get() {
+            let (event_loc, location_reason) = match places.get(ctx.countries()) {
                 Some(p) => {
                     let actor_country = roles.actor.first().map(|a| a.entity.code.as_str());
                     let (loc, reason, used) = place::event_location(
