@@ -7,6 +7,7 @@ use eventwire_coder::Coder;
 use eventwire_lexicon::petrarch::Dictionaries;
 use eventwire_lexicon::LexiconBuilder;
 use eventwire_model::{Article, Event};
+use eventwire_resolve::geo::{Gazetteer, OutletHomes};
 use eventwire_sinks::{CameoTsv, PloverJsonl, Sink};
 use rayon::prelude::*;
 use std::io::{self, Write};
@@ -60,6 +61,11 @@ enum Command {
         /// Publication date for plain-text input.
         #[arg(long)]
         published: Option<String>,
+        /// Learn each outlet's home province (URL host, else source) from the places in its
+        /// articles first, and prefer readings there ("Alexandria" in a Louisiana paper): for local
+        /// news. Reads the inputs twice, so not stdin.
+        #[arg(long)]
+        outlet_homes: bool,
     },
     /// Measure coding speed over news text (sentences/s, MB/s, peak memory).
     Bench(bench::BenchArgs),
@@ -100,6 +106,11 @@ struct CodeArgs {
     /// Skip event locations (the gazetteer is then never loaded).
     #[arg(long)]
     no_locations: bool,
+    /// Learn each outlet's home province (URL host, else source) from the places in its
+    /// articles first, and prefer readings there ("Alexandria" in a Louisiana paper): for local
+    /// news. Reads the inputs twice, so not stdin.
+    #[arg(long)]
+    outlet_homes: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
 }
@@ -357,7 +368,11 @@ fn main() -> ExitCode {
             lexicon: files,
         } => lexicon(action, &files),
         Command::Eval { set } => eval(set),
-        Command::Geoparse { inputs, published } => geoparse(&inputs, published.as_deref()),
+        Command::Geoparse {
+            inputs,
+            published,
+            outlet_homes,
+        } => geoparse(&inputs, published.as_deref(), outlet_homes),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::ingest(args),
         Command::Export(args) => ingest::export(args),
@@ -418,10 +433,17 @@ fn read_batches(
 }
 
 fn code(args: CodeArgs) -> Result<ExitCode> {
-    let coder = args.lexicon.article_coder(
+    let mut coder = args.lexicon.article_coder(
         !args.no_locations,
         &chrono::Local::now().format("%Y-%m-%d").to_string(),
     )?;
+    if args.outlet_homes {
+        let ArticleCoder::Ours(ours) = coder else {
+            bail!("--outlet-homes works with eventwire's lexicon, not peer dictionaries");
+        };
+        let homes = learn_outlet_homes(&args.inputs, args.published.as_deref())?;
+        coder = ArticleCoder::Ours(ours.with_outlet_homes(std::sync::Arc::new(homes)));
+    }
     let format = args.format;
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let mut bad = 0usize;
@@ -584,8 +606,35 @@ fn eval(set: EvalSet) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn geoparse(inputs: &[String], published: Option<&str>) -> Result<ExitCode> {
-    let g = eventwire_resolve::geo::Gazetteer::bundled();
+/// Each outlet's home province, learned from a first pass over `inputs` (`--outlet-homes`).
+fn learn_outlet_homes(inputs: &[String], published: Option<&str>) -> Result<OutletHomes> {
+    if inputs.iter().any(|i| i == "-") {
+        bail!("--outlet-homes reads the inputs twice, so it cannot read stdin");
+    }
+    let g = Gazetteer::bundled();
+    let mut homes = OutletHomes::default();
+    for input in inputs {
+        read_batches(input, published.or(Some("1970-01-01")), |batch| {
+            let places: Vec<_> = batch
+                .par_iter()
+                .filter_map(|item| eventwire_coder::outlet_places(g, item.as_ref().ok()?))
+                .collect();
+            for (outlet, targets) in places {
+                homes.add(g, &outlet, targets);
+            }
+            Ok(true)
+        })?;
+    }
+    Ok(homes)
+}
+
+fn geoparse(inputs: &[String], published: Option<&str>, outlet_homes: bool) -> Result<ExitCode> {
+    let g = Gazetteer::bundled();
+    let homes = if outlet_homes {
+        Some(learn_outlet_homes(inputs, published)?)
+    } else {
+        None
+    };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut bad = 0;
     for input in inputs {
@@ -599,7 +648,7 @@ fn geoparse(inputs: &[String], published: Option<&str>) -> Result<ExitCode> {
                         continue;
                     }
                 };
-                for m in eventwire_coder::geoparse(g, &a) {
+                for m in eventwire_coder::geoparse(g, &a, homes.as_ref()) {
                     serde_json::to_writer(&mut out, &m)?;
                     writeln!(out)?;
                 }

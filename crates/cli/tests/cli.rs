@@ -222,3 +222,65 @@ fn stdin_jsonl_streams_in_order_across_batches() {
     let expected: Vec<String> = (0..1200).map(|i| format!("a{i}-1-1")).collect();
     assert_eq!(ids, expected);
 }
+
+#[test]
+fn geoparse_writes_mentions_and_outlet_homes_rank_a_local_papers_places() {
+    let out = bin()
+        .args(["geoparse", &repo("examples/karabakh.jsonl")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mentions: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(mentions
+        .iter()
+        .any(|m| m["text"] == "Stepanakert" && m["geonameid"] == 146970));
+    // A Louisiana paper: three articles name Louisiana places, the fourth a bare "Jena".
+    let stories = [
+        "The council met in Shreveport, Louisiana, on Monday.",
+        "Floods closed roads in Lafayette and Baton Rouge.",
+        "A fire in Monroe, La., destroyed a barn.",
+        "Deputies searched a home in Jena.",
+    ];
+    let jsonl: String = stories
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let a = serde_json::json!({"id": format!("t{i}"), "title": "", "text": t,
+                "published": "2009-03-20", "url": format!("https://www.towntalk.example/{i}")});
+            format!("{a}\n")
+        })
+        .collect();
+    let file = temp("local-paper.jsonl", jsonl.as_bytes());
+    let jena = |extra: &[&str]| {
+        let out = bin()
+            .arg("geoparse")
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|m| m["text"] == "Jena")
+            .map(|m| m["country_code"].as_str().unwrap().to_string())
+    };
+    assert_eq!(jena(&[]).as_deref(), Some("DEU"));
+    assert_eq!(jena(&["--outlet-homes"]).as_deref(), Some("USA"));
+    let out = run_with_stdin(&["geoparse", "--outlet-homes", "-"], jsonl.as_bytes());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read stdin"));
+}

@@ -23,7 +23,7 @@ mod place;
 mod roles;
 pub mod tabari;
 
-pub use place::geoparse;
+pub use place::{geoparse, outlet_places};
 
 use attributes::{attribution, detect_modes, find_sizes, Modes};
 use chrono::NaiveDate;
@@ -31,7 +31,7 @@ use eventwire_lexicon::PatternKind;
 use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
 use eventwire_resolve::dates::{find_dates, parse_published, DateMention, Precision};
-use eventwire_resolve::geo::{Found, Gazetteer};
+use eventwire_resolve::geo::{Context, Found, Gazetteer, Home, OutletHomes};
 use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
 use mentions::{Mention, StoryContext};
 use std::collections::BTreeMap;
@@ -51,6 +51,7 @@ pub struct Coder {
     lemmatizer: &'static Lemmatizer,
     coded_date: String,
     locations: bool,
+    outlet_homes: Option<std::sync::Arc<OutletHomes>>,
 }
 
 /// The article's places, for event locations.
@@ -66,6 +67,7 @@ struct LazyPlaces<'a> {
     enabled: bool,
     text: &'a str,
     sentences: &'a [Sentence],
+    home: Home,
     cell: std::cell::OnceCell<Option<Places>>,
 }
 
@@ -76,7 +78,11 @@ impl LazyPlaces<'_> {
         self.cell
             .get_or_init(|| {
                 self.enabled.then(Gazetteer::bundled).map(|g| {
-                    let found = g.geoparse(self.text, self.sentences, countries);
+                    let context = Context {
+                        countries,
+                        home: self.home,
+                    };
+                    let found = g.geoparse(self.text, self.sentences, context);
                     let story = place::StoryPlaces::new(g, &found);
                     Places {
                         gazetteer: g,
@@ -117,12 +123,20 @@ impl Coder {
             lemmatizer: Lemmatizer::bundled(),
             coded_date: String::new(),
             locations: true,
+            outlet_homes: None,
         }
     }
 
     /// Turns event location on or off (on by default; off never loads the gazetteer).
     pub fn with_locations(mut self, on: bool) -> Self {
         self.locations = on;
+        self
+    }
+
+    /// Ranks place names with each outlet's home province (learned beforehand, e.g. from
+    /// [`outlet_places`] of the same articles).
+    pub fn with_outlet_homes(mut self, homes: std::sync::Arc<OutletHomes>) -> Self {
+        self.outlet_homes = Some(homes);
         self
     }
 
@@ -175,6 +189,7 @@ impl Coder {
             enabled: self.locations,
             text: &doc.text,
             sentences: &sentences,
+            home: place::outlet_home(self.outlet_homes.as_deref(), article),
             cell: std::cell::OnceCell::new(),
         };
         let mut events: Vec<Event> = Vec::new();

@@ -3,7 +3,7 @@
 //! `ew.location_reason` and nothing defaults silently to a capital.
 
 use eventwire_model::{Article, Location, PlaceMention};
-use eventwire_resolve::geo::{Found, Gazetteer, Target};
+use eventwire_resolve::geo::{outlet_of, Context, Found, Gazetteer, Home, OutletHomes, Target};
 use eventwire_text::{segment, CharIndex, Document};
 use std::collections::HashMap;
 
@@ -167,13 +167,38 @@ pub(crate) fn event_location(
     (None, "none", None)
 }
 
-/// `eventwire geoparse`: every place name of an article, resolved, with offsets into `text`.
-pub fn geoparse(g: &Gazetteer, article: &Article) -> Vec<PlaceMention> {
+/// The home of an article's outlet (its URL's host, else its source) in `homes`.
+pub(crate) fn outlet_home(homes: Option<&OutletHomes>, article: &Article) -> Home {
+    homes
+        .zip(outlet_of(article.url.as_deref(), article.source.as_deref()))
+        .map_or(Home::default(), |(h, o)| h.home(&o))
+}
+
+/// An article's outlet and the places resolved in it, for [`OutletHomes::add`]; none without a
+/// URL or source.
+pub fn outlet_places(g: &Gazetteer, article: &Article) -> Option<(String, Vec<Target>)> {
+    let outlet = outlet_of(article.url.as_deref(), article.source.as_deref())?;
+    let doc = Document::new(&article.title, &article.text);
+    let found = g.geoparse(&doc.text, &segment(&doc), Context::default());
+    Some((outlet, found.iter().map(|f| f.mention.target).collect()))
+}
+
+/// `eventwire geoparse`: every place name of an article, resolved, with offsets into `text`;
+/// `homes` adds its outlet's home to the ranking.
+pub fn geoparse(
+    g: &Gazetteer,
+    article: &Article,
+    homes: Option<&OutletHomes>,
+) -> Vec<PlaceMention> {
     let doc = Document::new(&article.title, &article.text);
     let chars = CharIndex::new(&doc.text);
     let sentences = segment(&doc);
     let body_start = chars.char_of(doc.body_start);
-    g.geoparse(&doc.text, &sentences, &[])
+    let context = Context {
+        countries: &[],
+        home: outlet_home(homes, article),
+    };
+    g.geoparse(&doc.text, &sentences, context)
         .into_iter()
         .filter(|f| f.start >= doc.body_start)
         .map(|f| {

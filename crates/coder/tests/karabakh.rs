@@ -217,7 +217,7 @@ fn places_in_the_reference_article() {
     );
     assert_eq!(halt.ew.location_reason.as_deref(), Some("in-sentence"));
     let g = eventwire_resolve::geo::Gazetteer::bundled();
-    let places = eventwire_coder::geoparse(g, &a);
+    let places = eventwire_coder::geoparse(g, &a, None);
     let stepanakert = places
         .iter()
         .find(|p| p.text == "Stepanakert")

@@ -18,7 +18,7 @@
 //! it is another entity within 161 km of the gold one; else 0): the scorer's training data.
 
 use crate::{EvalError, Report};
-use eventwire_resolve::geo::{Gazetteer, Target, FEATURES};
+use eventwire_resolve::geo::{outlet_of, Context, Gazetteer, Home, OutletHomes, Target, FEATURES};
 use eventwire_text::{segment, Document};
 use quick_xml::events::Event as Xml;
 use std::io::Write;
@@ -48,6 +48,8 @@ pub struct GoldToponym {
 pub struct GoldArticle {
     /// The text the offsets refer to.
     pub text: String,
+    /// The article's URL (`<url>`, GeoVirus `<source>`), for its outlet.
+    pub url: Option<String>,
     /// Its toponyms.
     pub toponyms: Vec<GoldToponym>,
 }
@@ -109,6 +111,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldArticle>, EvalError> {
                 let value = std::mem::take(&mut text);
                 match (name.as_str(), toponym.as_mut()) {
                     ("text", None) => article.text = value,
+                    ("url" | "source", None) if !value.trim().is_empty() => {
+                        article.url = Some(value.trim().to_string())
+                    }
                     ("start", Some(t)) => t.start = value.trim().parse().unwrap_or(0),
                     ("end", Some(t)) => t.end = value.trim().parse().unwrap_or(0),
                     ("phrase", Some(t)) => t.phrase = value.trim().to_string(),
@@ -202,10 +207,29 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
         ),
         None => None,
     };
+    // Each outlet's home, learned from our own end-to-end places in its articles (no gold).
+    let mut homes = OutletHomes::default();
+    let outlets: Vec<Option<String>> = articles
+        .iter()
+        .map(|a| outlet_of(a.url.as_deref(), None))
+        .collect();
+    for (a, outlet) in articles.iter().zip(&outlets) {
+        if let Some(outlet) = outlet {
+            let doc = Document::new("", &a.text);
+            let found = g.geoparse(&doc.text, &segment(&doc), Context::default());
+            homes.add(g, outlet, found.iter().map(|f| f.mention.target));
+        }
+    }
     // The same figures on the held-out (odd-numbered) articles only.
     let (mut h_with_point, mut h_near, mut h_pred, mut h_e2e_ok) = (0, 0, 0, 0);
     for (n, a) in articles.iter().enumerate() {
         let gold: Vec<&GoldToponym> = a.toponyms.iter().filter(|t| t.end > t.start).collect();
+        let context = Context {
+            countries: &[],
+            home: outlets[n]
+                .as_deref()
+                .map_or(Home::default(), |o| homes.home(o)),
+        };
         gold_n += gold.len();
         // Given the gold spans (their words and what follows them in the text).
         let (text, spans) = gold_spans(&a.text, &gold);
@@ -234,12 +258,12 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                     let f: Vec<String> = f.iter().map(|x| format!("{x}")).collect();
                     rows.push_str(&format!("{set}\t{n}\t{k}\t{label}\t{}\n", f.join("\t")));
                 };
-                let r = g.resolve_spans(&text, &spans, &[], Some(&mut explain));
+                let r = g.resolve_spans(&text, &spans, context, Some(&mut explain));
                 out.write_all(rows.as_bytes())
                     .map_err(|e| EvalError(format!("EVENTWIRE_GEO_FEATURES: {e}")))?;
                 r
             }
-            None => g.resolve_spans(&text, &spans, &[], None),
+            None => g.resolve_spans(&text, &spans, context, None),
         };
         let held_out = n % 2 == 1;
         for (t, r) in gold.iter().zip(&resolved) {
@@ -299,7 +323,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
         // End to end: our own spans.
         let doc = Document::new("", &a.text);
         let sentences = segment(&doc);
-        let found = g.geoparse(&doc.text, &sentences, &[]);
+        let found = g.geoparse(&doc.text, &sentences, context);
         pred_n += found.len();
         if held_out {
             h_pred += found.len();

@@ -39,20 +39,28 @@ fn conflibert_penta_class_macro_f1() {
 
 #[test]
 fn geoparsing_gold_sets() {
-    for (file, gold_spans, end_to_end) in [
-        ("TR-News.xml", 0.90, 0.77),
-        ("GeoVirus.xml", 0.89, 0.83),
-        ("lgl.xml", 0.85, 0.62),
+    // Floors at the figures reached, all articles and held-out (odd-numbered) ones; the issue's
+    // targets are 0.85 given gold spans on each set and 0.75 end to end on TR-News and GeoVirus.
+    for (file, gold_spans, end_to_end, gold_spans_heldout, end_to_end_heldout) in [
+        ("TR-News.xml", 0.90, 0.76, 0.91, 0.75),
+        ("GeoVirus.xml", 0.89, 0.84, 0.88, 0.84),
+        ("lgl.xml", 0.89, 0.64, 0.88, 0.63),
     ] {
         let Some(path) = shared(&format!("corpora/geoparsing-gold/{file}")) else {
             return;
         };
         let r = eventwire_eval::geo::geo(&path).unwrap();
         println!("{r}");
-        assert!(
-            r.get("gold_spans_within_161km").unwrap() >= gold_spans,
-            "{r}"
-        );
-        assert!(r.get("end_to_end_f1_161km").unwrap() >= end_to_end, "{r}");
+        for (figure, floor) in [
+            ("gold_spans_within_161km", gold_spans),
+            ("end_to_end_f1_161km", end_to_end),
+            ("gold_spans_within_161km_heldout", gold_spans_heldout),
+            ("end_to_end_f1_161km_heldout", end_to_end_heldout),
+        ] {
+            assert!(
+                r.get(figure).unwrap() >= floor,
+                "{file} {figure} < {floor}\n{r}"
+            );
+        }
     }
 }

@@ -98,8 +98,8 @@ const SCORER: &str = include_str!("../../../data/geo/scorer.tsv");
 /// What the learned ranking weighs for each candidate, in `scorer.tsv`'s names: prominence, feature
 /// code, name, and the story's context (other names' countries and provinces, the country and
 /// province most of them resolved into in the first round, distance to the other places resolved
-/// in the first round, a ", Ky." qualifier after the name).
-pub const FEATURES: [&str; 30] = [
+/// in the first round, a ", Ky." qualifier after the name, the outlet's [`Home`]).
+pub const FEATURES: [&str; 31] = [
     "ln_population",
     "ln_alt_names",
     "country",
@@ -130,6 +130,7 @@ pub const FEATURES: [&str; 30] = [
     "ln_unit_population",
     "main_country",
     "main_admin1",
+    "outlet_admin1",
 ];
 /// One candidate's [`FEATURES`].
 pub type Features = [f32; FEATURES.len()];
@@ -165,6 +166,7 @@ const F_ADMIN2_POSSIBLE: usize = 26;
 const F_LN_UNIT_POP: usize = 27;
 const F_MAIN_COUNTRY: usize = 28;
 const F_MAIN_ADMIN1: usize = 29;
+const F_OUTLET_ADMIN1: usize = 30;
 /// Our country lexicon: its demonyms resolve given spans like "Turkish" to the country.
 const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt");
 
@@ -233,6 +235,95 @@ impl Place<'_> {
     pub fn admin2_key(&self) -> Option<u32> {
         (self.admin2 != NONE).then_some(self.admin2)
     }
+}
+
+/// What a story's ranking knows from outside its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The event actors' countries (alpha-3).
+    pub countries: &'a [String],
+    /// Where the outlet reports from.
+    pub home: Home,
+}
+
+/// Where an outlet reports from ([`OutletHomes`]): readings in its province rank higher
+/// ("Alexandria" in a Louisiana paper). Learned countries lowered the accuracy of international
+/// outlets (TR-News) more than they helped, so a home is a province or nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Home {
+    /// The province's key ([`Place::admin1_key`]).
+    pub admin1: Option<u32>,
+}
+
+/// Each outlet's [`Home`], learned without labels from its own articles, as the "local lexicon"
+/// of LGL's authors: the province that places resolved in more than half of an outlet's articles
+/// lie in, once it has at least [`OutletHomes::MIN_ARTICLES`] articles.
+#[derive(Debug, Default)]
+pub struct OutletHomes {
+    tallies: FxHashMap<String, OutletTally>,
+}
+
+/// How many of an outlet's articles name places in each province.
+#[derive(Debug, Default)]
+struct OutletTally {
+    articles: usize,
+    admin1s: FxHashMap<u32, usize>,
+}
+
+impl OutletHomes {
+    /// Fewer articles say too little about where an outlet is.
+    pub const MIN_ARTICLES: usize = 3;
+
+    /// Counts one article of `outlet` and the places resolved in it.
+    pub fn add(&mut self, g: &Gazetteer, outlet: &str, places: impl IntoIterator<Item = Target>) {
+        let tally = self.tallies.entry(outlet.to_string()).or_default();
+        tally.articles += 1;
+        let mut admin1s = FxHashSet::default();
+        for t in places {
+            if let Target::Place(i) = t {
+                let p = g.place(i);
+                if p.feature_code != "PCLI" {
+                    admin1s.extend(p.admin1_key());
+                }
+            }
+        }
+        for a in admin1s {
+            *tally.admin1s.entry(a).or_default() += 1;
+        }
+    }
+
+    /// The home of `outlet`, as far as its articles tell.
+    pub fn home(&self, outlet: &str) -> Home {
+        let Some(t) = self
+            .tallies
+            .get(outlet)
+            .filter(|t| t.articles >= Self::MIN_ARTICLES)
+        else {
+            return Home::default();
+        };
+        let admin1 = t
+            .admin1s
+            .iter()
+            .find(|(_, &n)| 2 * n > t.articles)
+            .map(|(&k, _)| k);
+        Home { admin1 }
+    }
+}
+
+/// The outlet of an article: its URL's host without "www.", else its source's name.
+pub fn outlet_of(url: Option<&str>, source: Option<&str>) -> Option<String> {
+    let host = url.and_then(|u| {
+        let rest = u.split_once("://").map_or(u, |(_, r)| r);
+        let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+        let host = host.split(':').next()?.to_ascii_lowercase();
+        (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(&host).to_string())
+    });
+    host.or_else(|| {
+        source
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase)
+    })
 }
 
 /// A curated region ("Nagorno-Karabakh", "Donbas", "Sahel").
@@ -852,15 +943,15 @@ impl Gazetteer {
         out
     }
 
-    /// Ranks every mention's candidates with the story's context; `context_countries` are
-    /// alpha-3 codes known from elsewhere (the actors' countries).
+    /// Ranks every mention's candidates with the story's context and what is known from outside
+    /// its text.
     pub fn resolve(
         &self,
         mentions: &mut [GeoMention],
         tokens_of: impl Fn(&GeoMention) -> String,
-        context_countries: &[String],
+        context: Context<'_>,
     ) {
-        self.rank(mentions, tokens_of, context_countries, None);
+        self.rank(mentions, tokens_of, context, None);
     }
 
     /// [`Gazetteer::resolve`], reporting every candidate's [`FEATURES`] in the learned round to
@@ -869,7 +960,7 @@ impl Gazetteer {
         &self,
         mentions: &mut [GeoMention],
         tokens_of: impl Fn(&GeoMention) -> String,
-        context_countries: &[String],
+        context: Context<'_>,
         mut explain: Option<Explain<'_>>,
     ) {
         let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
@@ -908,7 +999,7 @@ impl Gazetteer {
                 }
             }
         }
-        let actors: FxHashSet<&str> = context_countries.iter().map(String::as_str).collect();
+        let actors: FxHashSet<&str> = context.countries.iter().map(String::as_str).collect();
         let count_others = |v: Option<&Vec<&str>>, s: &str| {
             v.map_or(0, |v| v.iter().filter(|x| **x != s).count()) as f32
         };
@@ -1013,6 +1104,8 @@ impl Gazetteer {
                         }
                         f[F_APPROXIMATE] = f32::from(u8::from(p.approximate));
                         if let Some(a) = p.admin1_key() {
+                            f[F_OUTLET_ADMIN1] =
+                                f32::from(u8::from(context.home.admin1 == Some(a)));
                             f[F_ADMIN1_POSSIBLE] =
                                 count_others(possible_admin1.get(&a), surface).min(3.0);
                             if p.feature_code != "ADM1" {
@@ -1175,7 +1268,7 @@ impl Gazetteer {
         &self,
         text: &str,
         sentences: &[eventwire_text::Sentence],
-        context_countries: &[String],
+        context: Context<'_>,
     ) -> Vec<Found> {
         let mut found = self.detect(text, sentences);
         let surfaces: Vec<String> = found
@@ -1192,11 +1285,7 @@ impl Gazetteer {
                 ..f.mention.clone()
             })
             .collect();
-        self.resolve(
-            &mut mentions,
-            |m| surfaces[m.start].clone(),
-            context_countries,
-        );
+        self.resolve(&mut mentions, |m| surfaces[m.start].clone(), context);
         for (f, m) in found.iter_mut().zip(mentions) {
             f.mention.target = m.target;
             f.mention.score = m.score;
@@ -1273,7 +1362,7 @@ impl Gazetteer {
         &self,
         text: &str,
         spans: &[(usize, usize)],
-        context_countries: &[String],
+        context: Context<'_>,
         explain: Option<Explain<'_>>,
     ) -> Vec<Option<Target>> {
         let mut mentions = Vec::new();
@@ -1312,21 +1401,21 @@ impl Gazetteer {
         // The names detected elsewhere in the text, after the given spans.
         let doc = eventwire_text::Document::new("", text);
         let shift = doc.body_start;
-        let mut context: Vec<(usize, usize)> = Vec::new();
+        let mut elsewhere: Vec<(usize, usize)> = Vec::new();
         for f in self.detect(&doc.text, &eventwire_text::segment(&doc)) {
             let (start, end) = (f.start - shift, f.end - shift);
             if spans.iter().all(|&(s, e)| end <= s || e <= start) {
                 mentions.push(GeoMention {
-                    start: spans.len() + context.len(),
-                    end: spans.len() + context.len() + 1,
+                    start: spans.len() + elsewhere.len(),
+                    end: spans.len() + elsewhere.len() + 1,
                     ..f.mention
                 });
-                context.push((start, end));
+                elsewhere.push((start, end));
             }
         }
         let surface = |m: &GeoMention| {
             let (start, end) = match m.start.checked_sub(spans.len()) {
-                Some(c) => context[c],
+                Some(c) => elsewhere[c],
                 None => spans[m.start],
             };
             text[start..end].to_string()
@@ -1337,7 +1426,7 @@ impl Gazetteer {
                 self.rank(
                     &mut mentions,
                     surface,
-                    context_countries,
+                    context,
                     Some(&mut |k, t, f| {
                         if index[k] < spans.len() {
                             e(index[k], t, f)
@@ -1345,7 +1434,7 @@ impl Gazetteer {
                     }),
                 );
             }
-            None => self.rank(&mut mentions, surface, context_countries, None),
+            None => self.rank(&mut mentions, surface, context, None),
         }
         slots
             .into_iter()
@@ -1546,7 +1635,7 @@ mod tests {
         let toks = tokenize(s, 0, s.len());
         let mut m = g.find(&toks);
         let text = |m: &GeoMention| s[toks[m.start].start..toks[m.end - 1].end].to_string();
-        g.resolve(&mut m, text, &[]);
+        g.resolve(&mut m, text, Context::default());
         m.iter().map(|x| (text(x), x.target)).collect()
     }
 
@@ -1597,7 +1686,11 @@ mod tests {
         // Without the text after each name, `resolve` cannot see the qualifier; geoparse can.
         let text = "He lives in Frankfort, Ky. now.";
         let doc = eventwire_text::Document::new("", text);
-        let found = g.geoparse(&doc.text, &eventwire_text::segment(&doc), &[]);
+        let found = g.geoparse(
+            &doc.text,
+            &eventwire_text::segment(&doc),
+            Context::default(),
+        );
         let frankfort = g.place(match found[0].mention.target {
             Target::Place(i) => i,
             Target::Region(_) => panic!("{found:?}"),
@@ -1643,7 +1736,7 @@ mod tests {
         let text = "Ohioans and New Yorkers met in Calif on Monday.";
         let spans = [(0, 7), (12, 23), (31, 36)];
         let got: Vec<Option<u64>> = g
-            .resolve_spans(text, &spans, &[], None)
+            .resolve_spans(text, &spans, Context::default(), None)
             .into_iter()
             .map(|t| t.and_then(|t| g.geonameid(t)))
             .collect();
@@ -1668,6 +1761,64 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn an_outlets_home_province_is_learned_from_its_articles_and_ranks_its_places() {
+        let g = Gazetteer::bundled();
+        let places = |text: &str, home: Home| {
+            let doc = eventwire_text::Document::new("", text);
+            let context = Context {
+                countries: &[],
+                home,
+            };
+            g.geoparse(&doc.text, &eventwire_text::segment(&doc), context)
+                .into_iter()
+                .map(|f| f.mention.target)
+                .collect::<Vec<_>>()
+        };
+        let mut homes = OutletHomes::default();
+        for text in [
+            "The council met in Shreveport, Louisiana, on Monday.",
+            "Floods closed roads in Lafayette and Baton Rouge.",
+        ] {
+            homes.add(g, "towntalk.example", places(text, Home::default()));
+        }
+        homes.add(
+            g,
+            "wire.example",
+            places("Talks opened in Geneva.", Home::default()),
+        );
+        // Two articles say too little.
+        assert_eq!(homes.home("towntalk.example"), Home::default());
+        homes.add(
+            g,
+            "towntalk.example",
+            places("A fire in Monroe, La., destroyed a barn.", Home::default()),
+        );
+        let home = homes.home("towntalk.example");
+        assert!(home.admin1.is_some());
+        assert_eq!(homes.home("wire.example"), Home::default());
+        // Jena, Germany, unless the paper is a Louisiana one.
+        let story = "Deputies searched a home in Jena.";
+        assert_eq!(id(places(story, Home::default())[0]), 2895044);
+        assert_eq!(id(places(story, home)[0]), 4329021);
+    }
+
+    #[test]
+    fn outlets_are_url_hosts_or_sources() {
+        let of = |u: Option<&str>, s: Option<&str>| outlet_of(u, s);
+        assert_eq!(
+            of(
+                Some("http://www.TheTownTalk.com:80/article/1?x#y"),
+                Some("Town Talk")
+            )
+            .as_deref(),
+            Some("thetowntalk.com")
+        );
+        assert_eq!(of(None, Some(" Reuters ")).as_deref(), Some("reuters"));
+        assert_eq!(of(Some(""), None), None);
+        assert_eq!(of(None, Some("  ")), None);
     }
 
     #[test]
