@@ -10,8 +10,8 @@ mod gazetteer_source;
 mod geo_format;
 
 use geo_format::{
-    name_key, pack, Row, APPROXIMATE, MAX_CANDIDATES, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT,
-    NONE, POPULATED, PREFIX, PRIMARY, REGION,
+    bloom_insert, bloom_words, name_key, pack, Row, APPROXIMATE, MAX_CANDIDATES, NAMES_COUNTRY,
+    NAMES_MAJOR, NAMES_PROMINENT, NONE, POPULATED, PREFIX, PRIMARY, REGION,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -205,6 +205,7 @@ fn compile(out: &Path) -> Result<(), String> {
     };
     let mut candidates: Vec<u32> = Vec::new();
     let mut map = fst::MapBuilder::memory();
+    let mut bloom = vec![0u64; bloom_words(entries.len())];
     for (key, (mut cands, prefix)) in entries {
         cands.sort_by(|a, b| rank(*b).total_cmp(&rank(*a)));
         cands.truncate(MAX_CANDIDATES);
@@ -216,6 +217,7 @@ fn compile(out: &Path) -> Result<(), String> {
                 row_flags[(c & !PRIMARY) as usize]
             };
         }
+        bloom_insert(&mut bloom, key.as_bytes());
         map.insert(&key, pack(candidates.len(), cands.len(), flags))
             .map_err(|e| format!("names index: {e}"))?;
         candidates.extend(cands);
@@ -228,6 +230,7 @@ fn compile(out: &Path) -> Result<(), String> {
     };
     write("rows.bin", bytemuck::cast_slice(&rows))?;
     write("names.fst", &map)?;
+    write("names.bloom", bytemuck::cast_slice(&bloom))?;
     write("candidates.bin", bytemuck::cast_slice(&candidates))?;
     write("admin1.bin", bytemuck::cast_slice(&admin1_rows))?;
     write("admin2.bin", bytemuck::cast_slice(&admin2_rows))?;

@@ -10,8 +10,8 @@
 
 pub use crate::geo_format::name_key;
 use crate::geo_format::{
-    self, Row, APPROXIMATE, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT, NONE, POPULATED, PREFIX,
-    PRIMARY, REGION,
+    self, bloom_may_contain, Row, APPROXIMATE, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT, NONE,
+    POPULATED, PREFIX, PRIMARY, REGION,
 };
 use eventwire_text::{Lemmatizer, Token, TokenKind};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -19,10 +19,10 @@ use std::cell::RefCell;
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
-/// Bytes embedded with the alignment of `u32`, so the tables can be viewed in place.
+/// Bytes embedded with the alignment of `u64`, so the tables can be viewed in place.
 #[repr(C)]
 struct Aligned<B: ?Sized> {
-    _align: [u32; 0],
+    _align: [u64; 0],
     bytes: B,
 }
 
@@ -404,6 +404,7 @@ pub struct Gazetteer {
     rows: &'static [Row],
     strings: &'static str,
     names: fst::Map<&'static [u8]>,
+    names_bloom: &'static [u64],
     candidates: &'static [u32],
     admin1_rows: &'static [u32],
     admin2_rows: &'static [u32],
@@ -683,6 +684,7 @@ impl Gazetteer {
             rows: bytemuck::cast_slice(table!("rows.bin")),
             strings,
             names,
+            names_bloom: bytemuck::cast_slice(table!("names.bloom")),
             candidates: bytemuck::cast_slice(table!("candidates.bin")),
             admin1_rows: bytemuck::cast_slice(table!("admin1.bin")),
             admin2_rows: bytemuck::cast_slice(table!("admin2.bin")),
@@ -728,7 +730,13 @@ impl Gazetteer {
             /// cheaper than a walk of the names index.
             static RECENT: RefCell<RecentLookups> = RefCell::new(RecentLookups::new());
         }
-        let packed = RECENT.with_borrow_mut(|recent| recent.get_or(key, |k| self.names.get(k)));
+        let packed = RECENT.with_borrow_mut(|recent| {
+            recent.get_or(key, |k| {
+                bloom_may_contain(self.names_bloom, k.as_bytes())
+                    .then(|| self.names.get(k))
+                    .flatten()
+            })
+        });
         let candidates: &'static [u32] = self.candidates;
         packed.map(|v| {
             let (start, count, flags) = geo_format::unpack(v);
@@ -1819,6 +1827,27 @@ mod tests {
         assert_eq!(of(None, Some(" Reuters ")).as_deref(), Some("reuters"));
         assert_eq!(of(Some(""), None), None);
         assert_eq!(of(None, Some("  ")), None);
+    }
+
+    #[test]
+    fn the_names_filter_passes_every_key_and_few_others() {
+        use fst::Streamer;
+        let g = Gazetteer::bundled();
+        let mut keys = g.names.stream();
+        let mut n = 0;
+        while let Some((key, _)) = keys.next() {
+            assert!(bloom_may_contain(g.names_bloom, key), "{key:?}");
+            n += 1;
+        }
+        let absent: Vec<String> = (0..20_000).map(|i| format!("zq{i}x")).collect();
+        let passed = absent
+            .iter()
+            .filter(|k| bloom_may_contain(g.names_bloom, k.as_bytes()))
+            .count();
+        assert!(
+            n > 100_000 && passed < absent.len() / 33,
+            "{n} keys, {passed} passed"
+        );
     }
 
     #[test]

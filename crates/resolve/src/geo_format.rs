@@ -10,6 +10,8 @@
 //! - `candidates.bin`: `u32` candidates, each a row index (with [`PRIMARY`] when the key is the
 //!   row's primary name or a reviewed alias) or [`REGION`] + a region index; most prominent first, at most
 //!   [`MAX_CANDIDATES`] per key;
+//! - `names.bloom`: a blocked Bloom filter of every `names.fst` key ([`bloom_insert`]): most
+//!   capitalised words name no place, and one cache line says so sooner than a walk of the index;
 //! - `admin1.bin`, `admin2.bin`: for each admin key ("UA.05", "US.KY.067") the row index of its
 //!   unit, or [`NONE`];
 //! - `strings.txt`: primary names, concatenated; `countries.tsv` (`cc2 TAB cc3 TAB row`, row empty
@@ -77,6 +79,42 @@ pub fn pack(start: usize, count: usize, flags: u8) -> u64 {
 /// Unpacks [`pack`]: (start, count, flags).
 pub fn unpack(v: u64) -> (usize, usize, u8) {
     ((v >> 16) as usize, (v & 0xff) as usize, (v >> 8) as u8)
+}
+
+/// Filter bits per key of `names.bloom` (about 1 % false positives with [`BLOOM_PROBES`]).
+pub const BLOOM_BITS_PER_KEY: usize = 12;
+/// Bits set per key, all in one 512-bit block.
+const BLOOM_PROBES: u64 = 6;
+
+/// Number of 64-bit words of the filter for `keys` keys: a power of two of 512-bit blocks.
+pub fn bloom_words(keys: usize) -> usize {
+    (keys * BLOOM_BITS_PER_KEY / 512).max(1).next_power_of_two() * 8
+}
+
+/// The first word of a key's block and its bits' positions in the block.
+fn bloom_probes(filter_words: usize, key: &[u8]) -> (usize, impl Iterator<Item = usize>) {
+    let h = twox_hash::XxHash3_64::oneshot(key);
+    let blocks = filter_words / 8;
+    let block = ((h >> 32) as usize & (blocks - 1)) * 8;
+    let step = (h >> 16) | 1;
+    (
+        block,
+        (0..BLOOM_PROBES).map(move |j| (h.wrapping_add(j.wrapping_mul(step)) & 511) as usize),
+    )
+}
+
+/// Adds a key to a filter of [`bloom_words`] words.
+pub fn bloom_insert(filter: &mut [u64], key: &[u8]) {
+    let (block, bits) = bloom_probes(filter.len(), key);
+    for b in bits {
+        filter[block + b / 64] |= 1 << (b % 64);
+    }
+}
+
+/// False when the key was never added; true when it was (or, rarely, when it was not).
+pub fn bloom_may_contain(filter: &[u64], key: &[u8]) -> bool {
+    let (block, mut bits) = bloom_probes(filter.len(), key);
+    bits.all(|b| filter[block + b / 64] & (1 << (b % 64)) != 0)
 }
 
 /// The lookup key of a name: normalised, hyphens as spaces, single spaces.
