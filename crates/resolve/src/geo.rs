@@ -37,8 +37,8 @@ macro_rules! table {
 }
 
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
-/// Name lookups each thread remembers (two megabytes).
-const RECENT_LOOKUPS: usize = 1 << 16;
+/// Name lookups each thread remembers (half a megabyte).
+const RECENT_LOOKUPS: usize = 1 << 14;
 /// Longest key [`RecentLookups`] remembers; longer ones are always looked up.
 const RECENT_KEY_BYTES: usize = 22;
 
@@ -730,13 +730,12 @@ impl Gazetteer {
             /// cheaper than a walk of the names index.
             static RECENT: RefCell<RecentLookups> = RefCell::new(RecentLookups::new());
         }
-        let packed = RECENT.with_borrow_mut(|recent| {
-            recent.get_or(key, |k| {
-                bloom_may_contain(self.names_bloom, k.as_bytes())
-                    .then(|| self.names.get(k))
-                    .flatten()
-            })
-        });
+        // Most capitalised words name no place: the filter says so before the cache is touched,
+        // so the cache keeps names.
+        if !bloom_may_contain(self.names_bloom, key.as_bytes()) {
+            return None;
+        }
+        let packed = RECENT.with_borrow_mut(|recent| recent.get_or(key, |k| self.names.get(k)));
         let candidates: &'static [u32] = self.candidates;
         packed.map(|v| {
             let (start, count, flags) = geo_format::unpack(v);
@@ -977,40 +976,47 @@ impl Gazetteer {
         names.sort_unstable();
         names.dedup();
         let others = names.len().saturating_sub(1) as f32;
+        let name_of: Vec<u32> = surfaces
+            .iter()
+            .map(|s| names.binary_search(&s.as_str()).unwrap_or(0) as u32)
+            .collect();
         // Countries named in the story (by which names), and countries any reading lies in.
-        let mut named: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        let mut possible_country: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut named = Vec::new();
+        let mut possible_country = Vec::new();
         // Provinces any reading of a name could lie in: "Alexandria" and "Rapides Parish" share
         // Louisiana even before either is resolved.
-        let mut possible_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
-        let mut possible_admin2: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
+        let mut possible_admin1 = Vec::new();
+        let mut possible_admin2 = Vec::new();
         // Provinces named in the story ("Georgia" pulls "Dublin" to Georgia).
-        let mut named_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
+        let mut named_admin1 = Vec::new();
         for (k, m) in mentions.iter().enumerate() {
-            let s = surfaces[k].as_str();
+            let s = name_of[k];
             for t in m.candidates.targets() {
                 let cc = self.country_of(t);
-                add_once(possible_country.entry(cc).or_default(), s);
+                possible_country.push((cc, s));
                 if let Target::Place(i) = t {
                     let p = self.place(i);
                     if p.feature_code == "PCLI" {
-                        add_once(named.entry(cc).or_default(), s);
+                        named.push((cc, s));
                     } else if let Some(a) = p.admin1_key() {
-                        add_once(possible_admin1.entry(a).or_default(), s);
+                        possible_admin1.push((a, s));
                         if p.feature_code == "ADM1" {
-                            add_once(named_admin1.entry(a).or_default(), s);
+                            named_admin1.push((a, s));
                         }
                         if let Some(a2) = p.admin2_key() {
-                            add_once(possible_admin2.entry(a2).or_default(), s);
+                            possible_admin2.push((a2, s));
                         }
                     }
                 }
             }
         }
+        let n = names.len();
+        let named = NamesByKey::new(named, n);
+        let possible_country = NamesByKey::new(possible_country, n);
+        let possible_admin1 = NamesByKey::new(possible_admin1, n);
+        let possible_admin2 = NamesByKey::new(possible_admin2, n);
+        let named_admin1 = NamesByKey::new(named_admin1, n);
         let actors: FxHashSet<&str> = context.countries.iter().map(String::as_str).collect();
-        let count_others = |v: Option<&Vec<&str>>, s: &str| {
-            v.map_or(0, |v| v.iter().filter(|x| **x != s).count()) as f32
-        };
         // Round 1: the candidates' own features and the story's possibilities, scored by hand;
         // round 2 adds what round 1 resolved elsewhere in the story (provinces, countries,
         // distances) and scores with the learned weights.
@@ -1036,7 +1042,7 @@ impl Gazetteer {
             if first[k] != k {
                 continue;
             }
-            let surface = surfaces[k].as_str();
+            let name = name_of[k];
             // A bare name that is both a capital or a province's seat and a province or district
             // around it means the city ("Kiev", "Donetsk", "Washington"); "the Kiev region" keeps
             // the province.
@@ -1073,10 +1079,10 @@ impl Gazetteer {
                 let mut f: Features = [0.0; FEATURES.len()];
                 f[F_LN_RANK] = (rank as f32 + 1.0).ln();
                 f[F_PRIMARY] = f32::from(u8::from(primary));
-                f[F_COUNTRY_NAMED] = count_others(named.get(cc), surface).min(3.0);
+                f[F_COUNTRY_NAMED] = named.others(cc, name).min(3.0);
                 f[F_ACTOR_COUNTRY] = f32::from(u8::from(actors.contains(cc)));
                 if others > 0.0 {
-                    f[F_COUNTRY_SHARE] = count_others(possible_country.get(cc), surface) / others;
+                    f[F_COUNTRY_SHARE] = possible_country.others(cc, name) / others;
                 }
                 match target {
                     Target::Region(_) => f[F_REGION] = 1.0,
@@ -1114,16 +1120,13 @@ impl Gazetteer {
                         if let Some(a) = p.admin1_key() {
                             f[F_OUTLET_ADMIN1] =
                                 f32::from(u8::from(context.home.admin1 == Some(a)));
-                            f[F_ADMIN1_POSSIBLE] =
-                                count_others(possible_admin1.get(&a), surface).min(3.0);
+                            f[F_ADMIN1_POSSIBLE] = possible_admin1.others(a, name).min(3.0);
                             if p.feature_code != "ADM1" {
-                                f[F_ADMIN1_NAMED] =
-                                    count_others(named_admin1.get(&a), surface).min(2.0);
+                                f[F_ADMIN1_NAMED] = named_admin1.others(a, name).min(2.0);
                             }
                         }
                         if let Some(a2) = p.admin2_key() {
-                            f[F_ADMIN2_POSSIBLE] =
-                                count_others(possible_admin2.get(&a2), surface).min(3.0);
+                            f[F_ADMIN2_POSSIBLE] = possible_admin2.others(a2, name).min(3.0);
                         }
                         if let Some(q) = m.qualifier {
                             let country = self.country_rows.get(p.cc3).copied();
@@ -1145,51 +1148,45 @@ impl Gazetteer {
             m.target = best.1;
             m.score = best.0;
         }
-        let mut resolved_admin1: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
-        let mut resolved_country: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        let mut points: Vec<(&str, (f32, f32))> = Vec::new();
+        let mut resolved_admin1 = Vec::new();
+        let mut resolved_country = Vec::new();
+        let mut points: Vec<(u32, (f32, f32))> = Vec::new();
         for (k, m) in mentions.iter().enumerate().filter(|(k, _)| first[*k] == *k) {
-            let s = surfaces[k].as_str();
-            add_once(
-                resolved_country
-                    .entry(self.country_of(m.target))
-                    .or_default(),
-                s,
-            );
+            let s = name_of[k];
+            resolved_country.push((self.country_of(m.target), s));
             if let Target::Place(p) = m.target {
                 let p = self.place(p);
                 if p.feature_code != "PCLI" {
                     if let Some(a) = p.admin1_key() {
-                        add_once(resolved_admin1.entry(a).or_default(), s);
+                        resolved_admin1.push((a, s));
                     }
                     points.push((s, (p.lat, p.lon)));
                 }
             }
         }
+        let resolved_country = NamesByKey::new(resolved_country, names.len());
+        let resolved_admin1 = NamesByKey::new(resolved_admin1, names.len());
         for m in mentions.iter_mut() {
             m.score = f32::MIN;
         }
         for (k, target, mut f) in scored {
-            let surface = surfaces[k].as_str();
+            let name = name_of[k];
             // The country or province most of the other names resolved into, at least two.
-            let most = |v: &mut dyn Iterator<Item = &Vec<&str>>| {
-                v.map(|names| count_others(Some(names), surface))
-                    .fold(2.0, f32::max)
-            };
-            let n = count_others(resolved_country.get(self.country_of(target)), surface);
+            let n = resolved_country.others(self.country_of(target), name);
             if others > 0.0 {
                 f[F_COUNTRY_RESOLVED] = n / others;
             }
-            f[F_MAIN_COUNTRY] = f32::from(u8::from(n >= most(&mut resolved_country.values())));
+            f[F_MAIN_COUNTRY] =
+                f32::from(u8::from(n >= resolved_country.most_others(name).max(2.0)));
             if let Target::Place(i) = target {
                 if let Some(a) = self.place(i).admin1_key() {
-                    let n = count_others(resolved_admin1.get(&a), surface);
+                    let n = resolved_admin1.others(a, name);
                     f[F_ADMIN1_RESOLVED] = n.min(3.0);
                     if others > 0.0 {
                         f[F_ADMIN1_SHARE_RESOLVED] = n / others;
                     }
                     f[F_MAIN_ADMIN1] =
-                        f32::from(u8::from(n >= most(&mut resolved_admin1.values())));
+                        f32::from(u8::from(n >= resolved_admin1.most_others(name).max(2.0)));
                 }
             }
             let (lat, lon) = self.point(target);
@@ -1197,7 +1194,7 @@ impl Gazetteer {
             // Equirectangular distance: exact enough for "near" and cheap.
             let nearest = points
                 .iter()
-                .filter(|(s, _)| *s != surface)
+                .filter(|(s, _)| *s != name)
                 .map(|(_, p)| {
                     let dlon = (lon - p.1).abs();
                     let dlon = dlon.min(360.0 - dlon) * shrink;
@@ -1584,10 +1581,52 @@ fn unit_word_after(text: &str, end: usize) -> bool {
     word.len() <= 12 && UNIT_WORDS.contains(&word.to_lowercase().as_str())
 }
 
-/// Adds a name to a list of distinct names.
-fn add_once<'a>(v: &mut Vec<&'a str>, s: &'a str) {
-    if !v.contains(&s) {
-        v.push(s);
+/// Which of a story's distinct names (by index) could lie in, or resolved into, each key (a
+/// country's code, a province's key): the context counts of the ranking.
+struct NamesByKey<K> {
+    /// (key, name), sorted, without repeats.
+    pairs: Vec<(K, u32)>,
+    /// The most names under one key, how many keys have that many, and under how many of those
+    /// keys each name is.
+    longest: usize,
+    longest_keys: usize,
+    in_longest: Vec<u32>,
+}
+
+impl<K: Ord + Copy> NamesByKey<K> {
+    fn new(mut pairs: Vec<(K, u32)>, names: usize) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let runs = || pairs.chunk_by(|a, b| a.0 == b.0);
+        let longest = runs().map(<[_]>::len).max().unwrap_or(0);
+        let mut in_longest = vec![0; names];
+        let mut longest_keys = 0;
+        for run in runs().filter(|r| r.len() == longest) {
+            longest_keys += 1;
+            for &(_, name) in run {
+                in_longest[name as usize] += 1;
+            }
+        }
+        NamesByKey {
+            pairs,
+            longest,
+            longest_keys,
+            in_longest,
+        }
+    }
+
+    /// How many names other than `name` are under `key`.
+    fn others(&self, key: K, name: u32) -> f32 {
+        let start = self.pairs.partition_point(|p| p.0 < key);
+        let end = start + self.pairs[start..].partition_point(|p| p.0 == key);
+        let run = &self.pairs[start..end];
+        (run.len() - usize::from(run.binary_search_by_key(&name, |p| p.1).is_ok())) as f32
+    }
+
+    /// The most names other than `name` under any one key.
+    fn most_others(&self, name: u32) -> f32 {
+        let under_all_longest = self.in_longest[name as usize] as usize == self.longest_keys;
+        self.longest.saturating_sub(usize::from(under_all_longest)) as f32
     }
 }
 
