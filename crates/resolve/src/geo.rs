@@ -37,8 +37,8 @@ macro_rules! table {
 }
 
 const REGIONS: &str = include_str!("../../../data/geo/regions.txt");
-/// Name lookups each thread remembers (half a megabyte).
-const RECENT_LOOKUPS: usize = 1 << 14;
+/// Name lookups each thread remembers (128 KB, so the cache stays in the core's own cache).
+const RECENT_LOOKUPS: usize = 1 << 12;
 /// Longest key [`RecentLookups`] remembers; longer ones are always looked up.
 const RECENT_KEY_BYTES: usize = 22;
 
@@ -730,12 +730,15 @@ impl Gazetteer {
             /// cheaper than a walk of the names index.
             static RECENT: RefCell<RecentLookups> = RefCell::new(RecentLookups::new());
         }
-        // Most capitalised words name no place: the filter says so before the cache is touched,
-        // so the cache keeps names.
-        if !bloom_may_contain(self.names_bloom, key.as_bytes()) {
-            return None;
-        }
-        let packed = RECENT.with_borrow_mut(|recent| recent.get_or(key, |k| self.names.get(k)));
+        // The words news repeats are answered by the small cache; most others name no place,
+        // which the filter says before the index is walked.
+        let packed = RECENT.with_borrow_mut(|recent| {
+            recent.get_or(key, |k| {
+                bloom_may_contain(self.names_bloom, k.as_bytes())
+                    .then(|| self.names.get(k))
+                    .flatten()
+            })
+        });
         let candidates: &'static [u32] = self.candidates;
         packed.map(|v| {
             let (start, count, flags) = geo_format::unpack(v);
@@ -993,11 +996,11 @@ impl Gazetteer {
             let s = name_of[k];
             for t in m.candidates.targets() {
                 let cc = self.country_of(t);
-                possible_country.push((cc, s));
+                possible_country.push((country_key(cc), s));
                 if let Target::Place(i) = t {
                     let p = self.place(i);
                     if p.feature_code == "PCLI" {
-                        named.push((cc, s));
+                        named.push((country_key(cc), s));
                     } else if let Some(a) = p.admin1_key() {
                         possible_admin1.push((a, s));
                         if p.feature_code == "ADM1" {
@@ -1079,10 +1082,10 @@ impl Gazetteer {
                 let mut f: Features = [0.0; FEATURES.len()];
                 f[F_LN_RANK] = (rank as f32 + 1.0).ln();
                 f[F_PRIMARY] = f32::from(u8::from(primary));
-                f[F_COUNTRY_NAMED] = named.others(cc, name).min(3.0);
+                f[F_COUNTRY_NAMED] = named.others(country_key(cc), name).min(3.0);
                 f[F_ACTOR_COUNTRY] = f32::from(u8::from(actors.contains(cc)));
                 if others > 0.0 {
-                    f[F_COUNTRY_SHARE] = possible_country.others(cc, name) / others;
+                    f[F_COUNTRY_SHARE] = possible_country.others(country_key(cc), name) / others;
                 }
                 match target {
                     Target::Region(_) => f[F_REGION] = 1.0,
@@ -1153,7 +1156,7 @@ impl Gazetteer {
         let mut points: Vec<(u32, (f32, f32))> = Vec::new();
         for (k, m) in mentions.iter().enumerate().filter(|(k, _)| first[*k] == *k) {
             let s = name_of[k];
-            resolved_country.push((self.country_of(m.target), s));
+            resolved_country.push((country_key(self.country_of(m.target)), s));
             if let Target::Place(p) = m.target {
                 let p = self.place(p);
                 if p.feature_code != "PCLI" {
@@ -1172,7 +1175,7 @@ impl Gazetteer {
         for (k, target, mut f) in scored {
             let name = name_of[k];
             // The country or province most of the other names resolved into, at least two.
-            let n = resolved_country.others(self.country_of(target), name);
+            let n = resolved_country.others(country_key(self.country_of(target)), name);
             if others > 0.0 {
                 f[F_COUNTRY_RESOLVED] = n / others;
             }
@@ -1579,6 +1582,11 @@ fn unit_word_after(text: &str, end: usize) -> bool {
         .next()
         .unwrap_or("");
     word.len() <= 12 && UNIT_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// A country's alpha-3 code as a number, a cheaper key than the text.
+fn country_key(cc3: &str) -> u32 {
+    cc3.bytes().take(4).fold(0, |k, b| k << 8 | u32::from(b))
 }
 
 /// Which of a story's distinct names (by index) could lie in, or resolved into, each key (a
