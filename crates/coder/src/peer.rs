@@ -6,7 +6,13 @@
 //! participle, a purpose infinitive, an object's own verb or an adverbial clause of a coded main
 //! clause, no noun read as a verb; PETRARCH2's `~` transformations of a verb nested under another
 //! ("wants Putin to attack" → appeal), a speaker as the source of its own verb of speech, and a
-//! compound recipient before an active verb as its subject. [`PeerCoder::code_article`] writes
+//! compound recipient before an active verb as its subject. Where raw text hides what the
+//! peers' parse shows, the sentence is coded again with words blanked out (offsets unchanged): a
+//! verb conjoined to a coded one ("condemned … and promised aid"), a comma or "and" inside a noun
+//! phrase ("complete, full ties"), each member of a compound subject ("Lawmakers in Fornost and
+//! Gondor"). An agent governing a name through "of" ("the mayor of … Nablus") is glued to it;
+//! PETRARCH2's passive agents ("by", "from", "in"), reported attacks (`~ … SAY`
+//! transformations) and subject heads are read from the sentence's actor mentions. [`PeerCoder::code_article`] writes
 //! contract events whose `ew.cameo*` fields carry the peer's codes; [`PeerCoder::code`] gives the
 //! (source, target, code) triples the validation suites compare.
 
@@ -30,6 +36,10 @@ pub struct PeerCoder {
     codes: HashMap<String, String>,
     /// Ids of the patterns whose verb is their last word (`- IN *`).
     verb_last: HashSet<String>,
+    /// One-word agent phrases (lower case, singular and plural) → their agent code.
+    agent_words: HashMap<String, String>,
+    /// Pattern id → the prepositions after the verb whose phrase holds the source (`FROM $`).
+    source_prepositions: HashMap<String, Vec<String>>,
 }
 
 /// What a peer coder made of one sentence.
@@ -80,6 +90,31 @@ impl PeerCoder {
             })
             .map(|p| p.id.clone())
             .collect();
+        let agent_words = dicts
+            .agents
+            .iter()
+            .flat_map(|a| {
+                a.phrases
+                    .iter()
+                    .filter(|p| !p.contains(' '))
+                    .map(|p| (p.to_lowercase(), a.code.clone()))
+            })
+            .collect();
+        let source_prepositions = dicts
+            .patterns
+            .iter()
+            .filter_map(|p| {
+                let body = p.text.split('[').next().unwrap_or("");
+                let words: Vec<&str> = body.split_whitespace().collect();
+                let verb = words.iter().position(|w| *w == "*")?;
+                let preps: Vec<String> = words[verb..]
+                    .windows(2)
+                    .filter(|w| w[1] == "$" && w[0].chars().all(char::is_alphabetic))
+                    .map(|w| w[0].to_lowercase())
+                    .collect();
+                (!preps.is_empty()).then(|| (p.id.clone(), preps))
+            })
+            .collect();
         (
             PeerCoder {
                 coder,
@@ -88,6 +123,8 @@ impl PeerCoder {
                 prefix_agents,
                 codes,
                 verb_last,
+                agent_words,
+                source_prepositions,
             },
             problems,
         )
@@ -120,11 +157,12 @@ impl PeerCoder {
         } else {
             date.to_string()
         };
-        let events = self
-            .coder
-            .code(&Article::new("suite", "", text, &published))
-            .unwrap_or_default();
-        match self.peer_events(&events, require_dyad) {
+        let article = self.joined(&Article::new("suite", "", text, &published));
+        let mut events = self.coder.code(&article).unwrap_or_default();
+        if !self.dicts.stems {
+            self.recode_hidden(&article, &mut events);
+        }
+        match self.peer_events(&events, require_dyad, date.parse().unwrap_or(0)) {
             Ok(v) => Coded::Events(v.into_iter().map(|p| p.triple).collect()),
             Err(k) => Coded::Discarded(k),
         }
@@ -138,6 +176,16 @@ impl PeerCoder {
         if self.dicts.discard(&whole) == Some(DiscardKind::Story) {
             return Ok(Vec::new());
         }
+        let date = article
+            .published
+            .get(..10)
+            .map_or(0, |d| d.replace('-', "").parse().unwrap_or(0));
+        let joined = self.joined(article);
+        // The sentences as written, when joining words changed them.
+        let written: Option<Vec<char>> = (joined.text != article.text
+            || joined.title != article.title)
+            .then(|| whole.chars().collect());
+        let article = &joined;
         let events = self.coder.code(article)?;
         let mut out: Vec<Event> = Vec::with_capacity(events.len());
         let mut start = 0;
@@ -148,12 +196,27 @@ impl PeerCoder {
                     .iter()
                     .take_while(|e| e.text_info.sequence == seq)
                     .count();
-            let sentence = &events[start..end];
-            if self.dicts.discard(&sentence[0].text).is_none() {
-                if let Ok(peer) = self.peer_events(sentence, false) {
+            let text_info = &events[start].text_info;
+            let text = &match &written {
+                None => events[start].text.clone(),
+                Some(chars) => chars
+                    .get(text_info.start..text_info.end)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect(),
+            };
+            let mut sentence = events[start..end].to_vec();
+            if !self.dicts.stems {
+                self.recode_hidden(article, &mut sentence);
+            }
+            if self.dicts.discard(text).is_none() {
+                if let Ok(peer) = self.peer_events(&sentence, false, date) {
                     for (k, p) in peer.into_iter().enumerate() {
                         let mut e = self.recode(sentence[p.base].clone(), p);
                         e.id = format!("{}-{}-{}", article.id, seq, k + 1);
+                        // An event of a recoded sentence keeps the sentence as written.
+                        e.text.clone_from(text);
+                        e.text_info = text_info.clone();
                         out.push(e);
                     }
                 }
@@ -161,6 +224,17 @@ impl PeerCoder {
             start = end;
         }
         Ok(out)
+    }
+
+    /// The article as PETRARCH's dictionaries read it: `_` joins the words of one phrase, so an
+    /// underscore in the text ("Dol_Amroth") is a space (offsets stay those of the article).
+    fn joined(&self, article: &Article) -> Article {
+        let mut a = article.clone();
+        if !self.dicts.stems {
+            a.title = a.title.replace('_', " ");
+            a.text = a.text.replace('_', " ");
+        }
+        a
     }
 
     /// The base event rewritten with a peer triple: peer codes in `ew`, PLOVER fields from the
@@ -218,6 +292,7 @@ impl PeerCoder {
         &self,
         events: &[Event],
         require_dyad: bool,
+        date: u32,
     ) -> Result<Vec<PeerEvent>, DiscardKind> {
         let mut keep: Vec<usize> = (0..events.len()).collect();
         if self.dicts.stems {
@@ -250,6 +325,7 @@ impl PeerCoder {
                 .get(&e.ew.pattern_id)
                 .cloned()
                 .unwrap_or_else(|| e.ew.cameo.clone());
+            let code = self.headless_subject(e).unwrap_or(code);
             if code == "###" {
                 return Err(DiscardKind::Sentence);
             }
@@ -261,19 +337,25 @@ impl PeerCoder {
                     || object_of_earlier(events, i)
                     || purpose_of_earlier(events, i)
                     || subordinate_to_earlier(events, i, |o| self.is_event(o))
-                    || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id)))
+                    || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id))
+                    || self.misinflected(e))
             {
                 continue;
             }
             // PETRARCH spreads a compound's agent over its members; TABARI does not.
-            let spread = |v: &[Entity]| {
+            let spread = |v: &[Entity], role: &str| {
                 if self.dicts.stems {
                     v.to_vec()
                 } else {
-                    distribute(v)
+                    distribute(v, member_phrase(e, role))
                 }
             };
-            let mut src: Vec<String> = spread(&e.actor)
+            let (actor, recipient) = self
+                .passive_agent(e, date)
+                .unwrap_or_else(|| (e.actor.clone(), e.recipient.clone()));
+            let actor = self.agent_of(e, &actor, "actor");
+            let recipient = self.agent_of(e, &recipient, "recipient");
+            let mut src: Vec<String> = spread(&actor, "actor")
                 .iter()
                 .flat_map(|x| self.codes_of(x))
                 .collect();
@@ -284,13 +366,31 @@ impl PeerCoder {
                     src = self.codes_of(speaker);
                 }
             }
-            let mut tgt: Vec<String> = spread(&e.recipient)
+            let mut tgt: Vec<String> = spread(&recipient, "recipient")
                 .iter()
                 .flat_map(|x| self.codes_of(x))
                 .collect();
             let meta = self.meta.get(&e.ew.pattern_id);
             if meta.is_some_and(|m| m.1) {
                 std::mem::swap(&mut src, &mut tgt);
+                // PETRARCH2 takes a reversed code's source from a "from" or "by" phrase after
+                // the verb ("faces pressure from Congress to help Iran").
+                if self.dicts.petrarch2 {
+                    if let Some(agent) = self.phrase_actor(e, date, &["from", "by"]) {
+                        src = self.codes_of(&agent);
+                    }
+                }
+            }
+            // A pattern that binds its source after a preposition ("- + * FROM $"): the actor
+            // opening that phrase is the source, and a source found elsewhere the target.
+            if let Some(preps) = self.source_prepositions.get(&e.ew.pattern_id) {
+                let preps: Vec<&str> = preps.iter().map(String::as_str).collect();
+                if let Some(agent) = self.phrase_actor(e, date, &preps) {
+                    if tgt.is_empty() {
+                        tgt = std::mem::take(&mut src);
+                    }
+                    src = self.codes_of(&agent);
+                }
             }
             dedup(&mut src);
             dedup(&mut tgt);
@@ -299,7 +399,10 @@ impl PeerCoder {
                 return Err(DiscardKind::Sentence);
             }
             let mut code = code;
-            if let Some((s, t, c)) = self.transform(e, &src, &tgt, &code) {
+            if let Some((s, t, c)) = self
+                .transform(e, &src, &tgt, &code)
+                .or_else(|| self.transform_reported(e, &src, &tgt, &code, date))
+            {
                 (src, tgt, code) = (s, t, c);
             }
             // A compound recipient before an active verb is its subject ("… that Gondor and
@@ -321,6 +424,10 @@ impl PeerCoder {
             {
                 continue;
             }
+            // PETRARCH-1 gives a verb with no object phrase at all ("… said today.") no event.
+            if tgt.is_empty() && !self.dicts.stems && !self.dicts.petrarch2 && !has_object(e) {
+                continue;
+            }
             for v in [&mut src, &mut tgt] {
                 if v.is_empty() {
                     v.push("---".into());
@@ -339,6 +446,194 @@ impl PeerCoder {
             }
         }
         Ok(out)
+    }
+
+    /// Adds to one sentence's coder events what PETRARCH's parse would show and the raw text
+    /// hides: the events of a verb whose roles change once a noun phrase's joints are closed
+    /// (these replace the verb's own), of a verb conjoined to a coded one (replacing its
+    /// untargeted events), and of each member of a compound subject.
+    fn recode_hidden(&self, article: &Article, sentence: &mut Vec<Event>) {
+        let span = |e: &Event| e.ew.evidence.get("event").map(|v| v[0]);
+        let retargeted = self.phrase_joints(article, sentence);
+        if !retargeted.is_empty() {
+            let triggers: HashSet<Option<usize>> = retargeted.iter().map(span).collect();
+            sentence.retain(|e| !triggers.contains(&span(e)));
+            sentence.extend(retargeted);
+        }
+        let conjoined = self.conjoined(article, sentence);
+        let triggers: HashSet<Option<usize>> = conjoined.iter().map(span).collect();
+        sentence
+            .retain(|e| !triggers.contains(&span(e)) || e.ew.evidence.contains_key("recipient"));
+        sentence.extend(conjoined);
+        let members = self.compound_members(article, sentence);
+        sentence.extend(members);
+    }
+
+    /// The events of each member of a compound subject the coder could not read whole
+    /// ("Lawmakers in Fornost and Gondor welcomed …", "Clerics and lawmakers believe …"): when a
+    /// verb has no actor, or its actor is the last member of a compound, the sentence is coded
+    /// once per choice of members, the others blanked out, and the verb's events that then have
+    /// an actor are added.
+    fn compound_members(&self, article: &Article, sentence: &[Event]) -> Vec<Event> {
+        let Some(first) = sentence.first() else {
+            return Vec::new();
+        };
+        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
+        let chars: Vec<char> = first.text.chars().collect();
+        let base = first.text_info.start;
+        let mut out = Vec::new();
+        let mut done = HashSet::new();
+        for e in sentence.iter().filter(|e| self.is_event(e)) {
+            let Some(verb) = span(e, "event") else {
+                continue;
+            };
+            let trigger = verb[0].saturating_sub(base).min(chars.len());
+            let ands = compound_ands(&chars[..trigger]);
+            let actor = span(e, "actor").map(|a| a[0].saturating_sub(base));
+            let lost = match actor {
+                None => !ands.is_empty(),
+                Some(a) => ands.iter().any(|m| m.right.start == a) && a < trigger,
+            };
+            if !lost || ands.len() > 2 || !done.insert(verb[0]) {
+                continue;
+            }
+            for choice in 0..1usize << ands.len() {
+                let blank: Vec<std::ops::Range<usize>> = ands
+                    .iter()
+                    .enumerate()
+                    .map(|(k, m)| {
+                        let r = if choice >> k & 1 == 0 {
+                            m.and..m.right.end
+                        } else {
+                            m.left.start..m.right.start
+                        };
+                        base + r.start..base + r.end
+                    })
+                    .collect();
+                out.extend(
+                    self.code_blanked(article, first, &blank)
+                        .into_iter()
+                        .filter(|r| {
+                            span(r, "actor").is_some()
+                                && span(r, "event").is_some_and(|v| v[0] == verb[0])
+                        }),
+                );
+            }
+        }
+        out
+    }
+
+    /// The events of verbs conjoined to a coded verb of the sentence ("… condemned an attack …
+    /// and promised aid to …"), which the first verb's clause hides from the coder: the sentence
+    /// is coded again with the words between that verb's actor and the conjunction blanked out,
+    /// so the second verb follows the shared subject. Only the second verb's events are kept.
+    fn conjoined(&self, article: &Article, sentence: &[Event]) -> Vec<Event> {
+        let Some(first) = sentence.first() else {
+            return Vec::new();
+        };
+        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
+        // Verbs already coded with a target need nothing more.
+        let triggers: HashSet<usize> = sentence
+            .iter()
+            .filter(|e| span(e, "recipient").is_some())
+            .filter_map(|e| span(e, "event").map(|v| v[0]))
+            .collect();
+        let chars: Vec<char> = first.text.chars().collect();
+        let base = first.text_info.start;
+        let mut out = Vec::new();
+        for (and, next) in conjunctions(&chars) {
+            let (verb, word) = next;
+            let word: String = word.to_lowercase();
+            if word.ends_with("ing")
+                || triggers.contains(&(base + verb))
+                || self.verb_code(&word).is_none()
+            {
+                continue;
+            }
+            // The nearest coded verb before the conjunction whose actor precedes it.
+            let Some(actor) = sentence
+                .iter()
+                .filter_map(|e| Some((span(e, "actor")?, span(e, "event")?)))
+                .filter(|(a, v)| a[1] <= v[0] && v[1] <= base + and)
+                .max_by_key(|(_, v)| v[0])
+                .map(|(a, _)| a)
+            else {
+                continue;
+            };
+            let between = actor[1]..base + and + 3;
+            let events = self.code_blanked(article, first, std::slice::from_ref(&between));
+            out.extend(
+                events
+                    .into_iter()
+                    .filter(|e| span(e, "event").is_some_and(|v| v[0] >= base + verb)),
+            );
+        }
+        out
+    }
+
+    /// Codes the sentence of `first` alone, with the characters in `blank` (article code points)
+    /// turned to spaces so that every offset stays that of the article.
+    fn code_blanked(
+        &self,
+        article: &Article,
+        first: &Event,
+        blank: &[std::ops::Range<usize>],
+    ) -> Vec<Event> {
+        let keep = |k: usize| {
+            (first.text_info.start..first.text_info.end).contains(&k)
+                && !blank.iter().any(|b| b.contains(&k))
+        };
+        let masked = |text: &str, offset: usize| -> String {
+            text.chars()
+                .enumerate()
+                .map(|(k, c)| if keep(offset + k) { c } else { ' ' })
+                .collect()
+        };
+        let title_len = article.title.chars().count();
+        let masked = Article {
+            title: masked(&article.title, 0),
+            text: masked(&article.text, title_len + 1),
+            ..article.clone()
+        };
+        self.coder.code(&masked).unwrap_or_default()
+    }
+
+    /// The events of a sentence whose verbs read a noun phrase differently once its joints
+    /// are closed: a comma or "and" between two modifiers of one phrase ("restore complete, full
+    /// diplomatic ties with Gondor", "Ithilen's awful and evil minister") stays inside the
+    /// phrase in PETRARCH's parse, so the sentence is coded again without them, and a verb whose
+    /// roles that changes without losing one takes the new events instead of its own.
+    fn phrase_joints(&self, article: &Article, sentence: &[Event]) -> Vec<Event> {
+        let Some(first) = sentence.first() else {
+            return Vec::new();
+        };
+        let chars: Vec<char> = first.text.chars().collect();
+        let base = first.text_info.start;
+        let joints: Vec<std::ops::Range<usize>> = joints(&chars, |w| self.verb_code(w).is_some())
+            .into_iter()
+            .map(|r| base + r.start..base + r.end)
+            .collect();
+        if joints.is_empty() {
+            return Vec::new();
+        }
+        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
+        let start = |e: &Event| span(e, "event").map(|v| v[0]);
+        let roles = |e: &Event| (span(e, "actor"), span(e, "recipient"));
+        let filled =
+            |e: &Event| usize::from(roles(e).0.is_some()) + usize::from(roles(e).1.is_some());
+        let recoded = self.code_blanked(article, first, &joints);
+        recoded
+            .iter()
+            .filter(|r| {
+                let before: Vec<&Event> =
+                    sentence.iter().filter(|e| start(e) == start(r)).collect();
+                !before.is_empty()
+                    && before
+                        .iter()
+                        .all(|e| filled(e) <= filled(r) && roles(e) != roles(r))
+            })
+            .cloned()
+            .collect()
     }
 
     /// Applies the first transformation that fits an event whose trigger spans a verb nested
@@ -427,6 +722,253 @@ impl PeerCoder {
         })
     }
 
+    /// PETRARCH2's passive voice: for a participle after a form of "be" ("was fired at it from
+    /// the Gaza Strip", "were killed … by government forces") or right after a noun phrase that
+    /// follows one ("There were 10 Russian soldiers killed in Ukraine"), the actor that opens a
+    /// "by", "from" or "in" phrase after it in its clause is the source, and the passive subject
+    /// (or else the coder's recipient) the target. Returns the new actor and recipient.
+    fn passive_agent(&self, e: &Event, date: u32) -> Option<(Vec<Entity>, Vec<Entity>)> {
+        if !self.dicts.petrarch2 {
+            return None;
+        }
+        let verb = e.ew.evidence.get("event")?;
+        let actor = e.ew.evidence.get("actor");
+        let before = text_before(e, verb[0]);
+        let participle = e.text[before.len()..]
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| !w.ends_with("ing"));
+        let be = |text: &str| {
+            text.split_whitespace()
+                .rev()
+                .find(|w| !w.chars().all(|c| c.is_ascii_digit()))
+                .is_some_and(|w| BE_FORMS.contains(&w.to_lowercase().as_str()))
+        };
+        // "There were 10 Russian soldiers killed": a reduced relative after "be" + noun phrase.
+        let reduced = actor.is_some_and(|a| {
+            text_before(e, a[1]).len() == before.trim_end().len() && be(text_before(e, a[0]))
+        });
+        if !participle || actor.is_some_and(|a| a[0] > verb[0]) || !(be(before) || reduced) {
+            return None;
+        }
+        let agent = self.phrase_actor(e, date, &["by", "from", "in"])?;
+        let patient = if actor.is_some() {
+            e.actor.clone()
+        } else {
+            e.recipient.clone()
+        };
+        Some((vec![agent], patient))
+    }
+
+    /// The actor that opens (after a determiner) the first phrase from the event's trigger on, in
+    /// its clause, whose preposition is one of `prepositions`.
+    fn phrase_actor(&self, e: &Event, date: u32, prepositions: &[&str]) -> Option<Entity> {
+        let verb = e.ew.evidence.get("event")?;
+        let end = text_before(e, verb[0]).len();
+        let clause = e.text[end..].split([',', ';', '.']).next().unwrap_or("");
+        let at = |byte: usize| e.text_info.start + e.text[..byte].chars().count();
+        let words: Vec<(usize, &str)> = clause
+            .split_whitespace()
+            .map(|w| (end + (w.as_ptr() as usize - clause.as_ptr() as usize), w))
+            .collect();
+        let openings: Vec<usize> = words
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, w))| prepositions.contains(w))
+            .filter_map(|(k, _)| {
+                words[k + 1..]
+                    .iter()
+                    .find(|(_, n)| !matches!(*n, "the" | "a" | "an"))
+                    .map(|&(byte, _)| at(byte))
+            })
+            .collect();
+        if openings.is_empty() {
+            return None;
+        }
+        let mentions = self.mentions_of(e, date);
+        openings.iter().find_map(|&o| {
+            mentions
+                .iter()
+                .find(|(span, m)| span[0] == o && !(m.code.is_empty() && m.sector.is_empty()))
+                .map(|(_, m)| m.clone())
+        })
+    }
+
+    /// PETRARCH2 matches a pattern's words before the verb against the subject's head: when
+    /// they stand inside an "of" phrase of the subject instead ("Hundreds of UN troops withdrew"
+    /// does not fit `- &MILITARY *`), the verb's own code applies. Returns that code.
+    fn headless_subject(&self, e: &Event) -> Option<String> {
+        if !self.dicts.petrarch2 {
+            return None;
+        }
+        let verb = e.ew.evidence.get("event")?;
+        let start = text_before(e, verb[0]).len();
+        let trigger = &e.text[start..text_before(e, verb[1]).len()];
+        let mut words = trigger.split_whitespace();
+        let first = words.next()?;
+        if self.verb_code(first).is_some() {
+            return None;
+        }
+        let code = words.find_map(|w| self.verb_code(w))?;
+        let of = e.text[..start]
+            .split_whitespace()
+            .rev()
+            .find(|w| !w.chars().next().is_some_and(char::is_uppercase))?;
+        (of == "of").then_some(code)
+    }
+
+    /// The actor mentions of an event's sentence: their spans (article code points) and entities.
+    fn mentions_of(&self, e: &Event, date: u32) -> Vec<([usize; 2], Entity)> {
+        let lex = self.coder.lexicon();
+        let doc = eventwire_text::Document::new("", &e.text);
+        let chars = doc.char_offsets();
+        let sentences = eventwire_text::segment(&doc);
+        let ctx = crate::mentions::StoryContext::new(lex, &sentences, date);
+        // Document positions count the empty title's line break.
+        let at = |byte: usize| (e.text_info.start + chars.char_of(byte)).saturating_sub(1);
+        sentences
+            .iter()
+            .flat_map(|s| {
+                ctx.mentions(lex, &doc.text, &s.tokens)
+                    .into_iter()
+                    .map(|m| {
+                        let span = [at(s.tokens[m.start].start), at(s.tokens[m.end - 1].end)];
+                        (span, m.entity)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Applies a transformation whose outer verb is a verb of speech that introduces the
+    /// event's clause ("Israel said a mortar bomb was fired …" → Israel accuses): the sentence's
+    /// first actor before that verb is the outer source, the event's source and target the
+    /// inner ones.
+    fn transform_reported(
+        &self,
+        e: &Event,
+        src: &[String],
+        tgt: &[String],
+        code: &str,
+        date: u32,
+    ) -> Option<(Vec<String>, Vec<String>, String)> {
+        if self.dicts.transformations.is_empty() {
+            return None;
+        }
+        let verb = e.ew.evidence.get("event")?;
+        let before = text_before(e, verb[0]);
+        // The last verb of speech before the trigger, and no actor of the event before it.
+        let (at, said) = before
+            .split_inclusive(|c: char| !c.is_alphanumeric())
+            .scan(0, |offset, w| {
+                let at = *offset;
+                *offset += w.len();
+                Some((at, w.trim_end_matches(|c: char| !c.is_alphanumeric())))
+            })
+            .filter(|(_, w)| SPEECH.contains(&w.to_lowercase().as_str()))
+            .last()?;
+        let at = e.text_info.start + e.text[..at].chars().count();
+        if e.ew.evidence.get("actor").is_some_and(|a| a[0] < at) {
+            return None;
+        }
+        let outer = self.verb_code(said)?;
+        let codes = &self.dicts.verb_codes;
+        let candidates: Vec<_> = self
+            .dicts
+            .transformations
+            .iter()
+            .filter(|t| {
+                codes.get(&t.outer_verb.to_lowercase()) == Some(&outer)
+                    && match codes.get(&t.inner_verb.to_lowercase()) {
+                        Some(i) => code.get(..2).is_some_and(|r| i.starts_with(r)),
+                        None => t.inner_verb == "Q" && code != "---",
+                    }
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let speaker = self
+            .mentions_of(e, date)
+            .into_iter()
+            .find(|(span, m)| span[1] <= at && !m.code.is_empty())
+            .map(|(_, m)| self.codes_of(&m))?;
+        for t in candidates {
+            let source_fits = match t.inner_source.as_str() {
+                "_" => src.is_empty(),
+                s if s == t.outer_source => src == speaker.as_slice(),
+                _ => !src.is_empty(),
+            };
+            if !source_fits || (t.inner_target != "." && tgt.is_empty()) {
+                continue;
+            }
+            let mut bound: HashMap<&str, &[String]> = HashMap::new();
+            bound.insert(t.inner_source.as_str(), src);
+            bound.insert(t.inner_target.as_str(), tgt);
+            bound.insert(t.outer_source.as_str(), &speaker);
+            let (Some(s), Some(g)) = (bound.get(t.source.as_str()), bound.get(t.target.as_str()))
+            else {
+                continue;
+            };
+            let code = if t.code == "Q" { code } else { &t.code };
+            return Some((s.to_vec(), g.to_vec(), code.to_string()));
+        }
+        None
+    }
+
+    /// A role's entities with the agent of a phrase that governs the first through "of" ("the
+    /// mayor of the northern West Bank city …" → `PSEGOV`), when the coder gave it none: the
+    /// words between "of" and the name may be a determiner and lower-case modifiers.
+    fn agent_of(&self, e: &Event, entities: &[Entity], role: &str) -> Vec<Entity> {
+        let mut out = entities.to_vec();
+        let (Some(first), Some(span)) = (out.first_mut(), e.ew.evidence.get(role)) else {
+            return out;
+        };
+        if self.dicts.stems || first.code.is_empty() || !first.sector.is_empty() {
+            return out;
+        }
+        let before: Vec<&str> = text_before(e, span[0]).split_whitespace().rev().collect();
+        let Some(of) = before.iter().take(4).position(|w| *w == "of") else {
+            return out;
+        };
+        let modifiers = before[..of].iter().all(|w| {
+            matches!(*w, "the" | "a" | "an") || w.chars().all(|c| c.is_lowercase() || c == '-')
+        });
+        let agent = before
+            .get(of + 1)
+            .and_then(|w| self.agent_words.get(&w.to_lowercase()));
+        if let Some(agent) = agent.filter(|_| modifiers) {
+            first.sector.clone_from(agent);
+        }
+        out
+    }
+
+    /// Whether the event's trigger holds a verb with an "-es" ending its base does not take
+    /// ("departes"): the peers generate "+ES" only after s, x, z, ch, sh and o, so the word is no
+    /// form of the verb.
+    fn misinflected(&self, e: &Event) -> bool {
+        let Some(verb) = e.ew.evidence.get("event") else {
+            return false;
+        };
+        let start = text_before(e, verb[0]).len();
+        let trigger = &e.text[start..text_before(e, verb[1]).len()];
+        let codes = &self.dicts.verb_codes;
+        trigger
+            .split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .any(|w| {
+                let Some(stem) = w.strip_suffix("es") else {
+                    return false;
+                };
+                codes.contains_key(stem)
+                    && !codes.contains_key(&w)
+                    && !codes.contains_key(&w[..w.len() - 1])
+                    && !["s", "x", "z", "ch", "sh", "o"]
+                        .iter()
+                        .any(|end| stem.ends_with(end))
+            })
+    }
+
     /// Whether a coder event carries a peer event code (not `---`, `+++` or a discard).
     fn is_event(&self, e: &Event) -> bool {
         let code = self
@@ -482,17 +1024,161 @@ impl PeerCoder {
     }
 }
 
-/// "The ambassadors of Arnor, Osgiliath and Gondor": one agent in a compound applies to every member.
-fn distribute(v: &[Entity]) -> Vec<Entity> {
+/// The conjunctions "and" of a sentence (as char offsets) with the word after each (its char
+/// offset and text), when that word is lower case: a candidate verb sharing an earlier subject.
+fn conjunctions(chars: &[char]) -> Vec<(usize, (usize, String))> {
+    let mut out = Vec::new();
+    let word_at = |k: usize| {
+        let end = chars[k..]
+            .iter()
+            .position(|c| !c.is_alphanumeric())
+            .map_or(chars.len(), |e| k + e);
+        chars[k..end].iter().collect::<String>()
+    };
+    for k in 1..chars.len() {
+        if !chars[k - 1].is_whitespace() || word_at(k) != "and" {
+            continue;
+        }
+        let mut n = k + 3;
+        while n < chars.len() && chars[n].is_whitespace() {
+            n += 1;
+        }
+        if n > k + 3 && n < chars.len() && chars[n].is_lowercase() {
+            out.push((k, (n, word_at(n))));
+        }
+    }
+    out
+}
+
+/// Words that never stand inside a noun phrase's modifiers around a comma.
+const CLAUSE_WORDS: &[&str] = &[
+    "and", "or", "but", "a", "an", "the", "it", "he", "she", "they", "we", "i", "who", "which",
+    "that", "this", "these", "those", "its", "their", "his", "her", "as", "to", "of", "in", "on",
+    "at", "for", "with", "by", "from", "said", "says", "almost", "not",
+];
+
+/// One "A and B" of a compound: the members' char ranges and where "and" starts.
+struct Compound {
+    left: std::ops::Range<usize>,
+    and: usize,
+    right: std::ops::Range<usize>,
+}
+
+/// The two-word compounds "A and B" in the clause that ends the text (after its last comma,
+/// semicolon or colon).
+fn compound_ands(chars: &[char]) -> Vec<Compound> {
+    let start = chars
+        .iter()
+        .rposition(|c| matches!(c, ',' | ';' | ':'))
+        .map_or(0, |k| k + 1);
+    let text: String = chars[start..].iter().collect();
+    let words: Vec<std::ops::Range<usize>> = text
+        .split_whitespace()
+        .map(|w| {
+            let at = start
+                + text[..w.as_ptr() as usize - text.as_ptr() as usize]
+                    .chars()
+                    .count();
+            at..at + w.chars().count()
+        })
+        .collect();
+    let word = |r: &std::ops::Range<usize>| chars[r.clone()].iter().collect::<String>();
+    let member = |r: &std::ops::Range<usize>| {
+        let w = word(r);
+        w.chars().all(char::is_alphanumeric) && !CLAUSE_WORDS.contains(&w.to_lowercase().as_str())
+    };
+    words
+        .windows(3)
+        .filter(|t| word(&t[1]) == "and" && member(&t[0]) && member(&t[2]))
+        .map(|t| Compound {
+            left: t[0].clone(),
+            and: t[1].start,
+            right: t[2].clone(),
+        })
+        .collect()
+}
+
+/// The joints (char ranges) between two modifiers of one noun phrase: a comma or "and" with
+/// plain lower-case words on both sides, none a function word, and the phrase going on after
+/// the second modifier ("complete, full diplomatic ties", "awful and evil minister"); neither
+/// word after the joint may be a verb, except a gerund after a gerund ("a bombing and shelling
+/// offensive").
+fn joints(chars: &[char], is_verb: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+    let text: String = chars.iter().collect();
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|w| {
+            let byte = w.as_ptr() as usize - text.as_ptr() as usize;
+            (text[..byte].chars().count(), w)
+        })
+        .collect();
+    let plain =
+        |w: &str| !w.is_empty() && w.chars().all(char::is_lowercase) && !CLAUSE_WORDS.contains(&w);
+    let gerunds = |a: &str, b: &str| a.ends_with("ing") && b.ends_with("ing");
+    let modifiers = |a: &str, b: &str, c: &str| {
+        plain(a) && plain(b) && plain(c) && (!is_verb(b) || gerunds(a, b)) && !is_verb(c)
+    };
+    let mut out = Vec::new();
+    for (k, &(at, w)) in words.iter().enumerate() {
+        let next = |n: usize| words.get(k + n).map_or("", |x| x.1);
+        if let Some(word) = w.strip_suffix(',') {
+            if modifiers(word, next(1), next(2)) {
+                let comma = at + word.chars().count();
+                out.push(comma..comma + 1);
+            }
+        } else if next(1) == "and" && modifiers(w, next(2), next(3)) {
+            let and = words[k + 1].0;
+            out.push(and..and + 3);
+        }
+    }
+    out
+}
+
+/// "The ambassadors of Arnor, Osgiliath and Gondor", "US and British activists": one agent in
+/// a compound applies to every member, unless a later member is a noun phrase of its own
+/// (`own_phrases`: "Ithilen and the government of Gondor") and the agent is not the first's.
+fn distribute(v: &[Entity], own_phrases: bool) -> Vec<Entity> {
     let mut out = v.to_vec();
     let with: Vec<&Entity> = v.iter().filter(|x| !x.sector.is_empty()).collect();
-    if v.len() > 1 && with.len() == 1 {
+    if v.len() > 1 && with.len() == 1 && (!own_phrases || !v[0].sector.is_empty()) {
         let sector = with[0].sector.clone();
         for x in out.iter_mut().filter(|x| !x.code.is_empty()) {
             x.sector = sector.clone();
         }
     }
     out
+}
+
+/// Whether the compound that starts with the event's `role` goes on with a determiner ("Ithilen
+/// and the government of Gondor"): its next member is a noun phrase of its own.
+fn member_phrase(e: &Event, role: &str) -> bool {
+    let Some(span) = e.ew.evidence.get(role) else {
+        return false;
+    };
+    let after = &e.text[text_before(e, span[1]).len()..];
+    let mut words = after
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    words.next() == Some("and")
+        && words
+            .next()
+            .is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an"))
+}
+
+/// Bare time adverbs: after a verb they are no object phrase.
+const TIME_ADVERBS: &[&str] = &["today", "yesterday", "tonight", "now", "then"];
+
+/// Whether the event's verb has an object or prepositional phrase after it in its clause (up to
+/// the next comma, semicolon or full stop), more than a bare time adverb.
+fn has_object(e: &Event) -> bool {
+    let Some(verb) = e.ew.evidence.get("event") else {
+        return true;
+    };
+    let after = &e.text[text_before(e, verb[1]).len()..];
+    let clause = after.split([',', ';', '.']).next().unwrap_or("");
+    clause
+        .split_whitespace()
+        .any(|w| !TIME_ADVERBS.contains(&w.to_lowercase().as_str()))
 }
 
 fn dedup(v: &mut Vec<String>) {
@@ -522,7 +1208,8 @@ const SUBJECTLESS_PREPOSITIONS: &[&str] = &[
 ];
 /// Prepositions that make an "-ing" verb a gerund ("by promoting", "before leaving").
 const GERUND_PREPOSITIONS: &[&str] = &[
-    "by", "for", "of", "in", "on", "after", "before", "while", "without", "since", "from", "about",
+    "by", "for", "of", "in", "on", "at", "after", "before", "while", "without", "since", "from",
+    "about",
 ];
 
 /// Whether event `i`'s actor is the object of an earlier verb of its sentence ("pressuring
@@ -769,10 +1456,38 @@ fn outside_clause(e: &Event) -> bool {
     if preposition.is_some_and(|w| SUBJECTLESS_PREPOSITIONS.contains(&w)) {
         return true;
     }
+    if trigger.ends_with("ed") && reduced_relative(&between) {
+        return true;
+    }
     trigger.ends_with("ing")
         && words
             .last()
             .is_some_and(|w| w == "," || GERUND_PREPOSITIONS.contains(&w.as_str()))
+}
+
+/// Whether a participle after `words` (those between the actor and it) modifies the noun right
+/// before it ("… at the start of a regional trip aimed at …"): a determiner and lower-case words
+/// of a noun phrase that is not the actor's.
+fn reduced_relative(between: &str) -> bool {
+    let words: Vec<&str> = between.split_whitespace().collect();
+    let lower = |w: &str| w.chars().all(|c| c.is_lowercase() || c == '-');
+    let Some(noun) = words.last().copied().filter(|w| lower(w)) else {
+        return false;
+    };
+    if noun.ends_with("ly") || AUXILIARIES.contains(&noun) || BE_FORMS.contains(&noun) {
+        return false;
+    }
+    words
+        .iter()
+        .rev()
+        .skip(1)
+        .take(3)
+        .position(|w| matches!(*w, "a" | "an" | "the" | "its" | "their"))
+        .is_some_and(|k| {
+            words[words.len() - 1 - k..words.len() - 1]
+                .iter()
+                .all(|w| lower(w))
+        })
 }
 
 #[cfg(test)]
@@ -781,13 +1496,22 @@ mod tests {
 
     /// A coder with three actors (GON, MOR, ROH) and the given verb dictionary.
     fn coder_with(verbs: &str) -> PeerCoder {
-        let mut d = Dictionaries::default();
+        peer_coder(verbs, "", false)
+    }
+
+    /// A coder with three actors, the given verbs and agents, PETRARCH2 semantics or not.
+    fn peer_coder(verbs: &str, agents: &str, petrarch2: bool) -> PeerCoder {
+        let mut d = Dictionaries {
+            petrarch2,
+            ..Default::default()
+        };
         let mut errors = Vec::new();
         d.parse_actors(
             "a.txt",
             "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\n",
             &mut errors,
         );
+        d.parse_agents("g.txt", agents, &mut errors);
         d.parse_verbs("v.txt", verbs, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         PeerCoder::new(d, LexiconBuilder::codes_only()).0
@@ -833,6 +1557,102 @@ mod tests {
         assert_eq!(
             events(&c, "Gondor wants Mordor to attack Rohan."),
             [triple("GON", "MOR", "021")]
+        );
+    }
+
+    #[test]
+    fn a_verb_after_and_shares_the_subject() {
+        let c = coder();
+        let coded = events(
+            &c,
+            "Gondor condemned the plans of Rohan and attacked Mordor.",
+        );
+        assert!(coded.contains(&triple("GON", "MOR", "190")), "{coded:?}");
+    }
+
+    #[test]
+    fn a_comma_between_modifiers_stays_in_the_phrase() {
+        let c = coder_with("--- RESTORE [064] ---\nRESTORE\n- * TIES [064]\n");
+        assert_eq!(
+            events(
+                &c,
+                "Gondor restored complete, full diplomatic ties with Rohan."
+            ),
+            [triple("GON", "ROH", "064")]
+        );
+    }
+
+    #[test]
+    fn each_member_of_a_compound_after_an_agent_is_a_source() {
+        let c = peer_coder(
+            "--- CONDEMN [122] ---\nCONDEMN\n",
+            "LAWMAKER [~LEG]\n",
+            false,
+        );
+        assert_eq!(
+            events(&c, "Lawmakers in Rohan and Mordor condemned Gondor."),
+            [
+                triple("MORLEG", "GON", "122"),
+                triple("ROHLEG", "GON", "122")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_one_sided_event_needs_an_object_phrase() {
+        let c = coder();
+        let one_sided = |text: &str| match c.code(text, "19950101", false) {
+            Coded::Events(e) => e.into_iter().collect::<Vec<_>>(),
+            Coded::Discarded(k) => panic!("{text}: discarded ({k:?})"),
+        };
+        assert_eq!(one_sided("Rohan attacked today."), []);
+        assert_eq!(
+            one_sided("Rohan attacked on Monday."),
+            [triple("ROH", "---", "190")]
+        );
+    }
+
+    #[test]
+    fn an_es_ending_the_verb_does_not_take_is_no_verb() {
+        let c = coder_with("--- DEPART [032] ---\nDEPART\n");
+        assert_eq!(
+            events(&c, "Gondor departs from Rohan."),
+            [triple("GON", "ROH", "032")]
+        );
+        assert_eq!(events(&c, "Gondor departes from Rohan."), []);
+    }
+
+    #[test]
+    fn petrarch2_reads_passives_agents_and_reported_attacks() {
+        let c = peer_coder(
+            "--- SAY [---] ---\nSAY {SAYS SAID SAYING}\n\n--- ATTACK [190] ---\nATTACK\n\n--- WITHDRAW [080] ---\nWITHDRAW {WITHDRAWS WITHDRAWING WITHDREW}\n- SOLDIERS * [0874]\n\n~ a (b . ATTACK) SAY = a b 112\n",
+            "MAYOR [~GOV]\nSOLDIER [~MIL]\n",
+            true,
+        );
+        assert_eq!(
+            events(&c, "Gondor was attacked on Monday from Mordor."),
+            [triple("MOR", "GON", "190")]
+        );
+        assert_eq!(
+            events(&c, "Rohan said Gondor was attacked from Mordor."),
+            [triple("ROH", "MOR", "112")]
+        );
+        assert_eq!(
+            events(&c, "Gondor attacked the mayor of the northern Mordor city."),
+            [triple("GON", "MORGOV", "190")]
+        );
+        assert_eq!(
+            events(&c, "Hundreds of Mordor soldiers withdrew from Gondor."),
+            [triple("MORMIL", "GON", "080")]
+        );
+    }
+
+    #[test]
+    fn a_source_bound_after_a_preposition_comes_from_that_phrase() {
+        let c = coder_with("--- FREE [066] ---\nFREE\n- + * FROM $ [066]\n");
+        assert_eq!(
+            events(&c, "Rohan was freed from Mordor."),
+            [triple("MOR", "ROH", "066")]
         );
     }
 }

@@ -282,8 +282,9 @@ fn peer_date(s: &str) -> Option<u32> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(v)
 }
 
-/// `[CODE]`, `[CODE <d]`, `[CODE >d]`, `[CODE d1-d2]`.
-fn dated_code(inner: &str) -> Result<DatedCode, String> {
+/// `[CODE]`, `[CODE <d]`, `[CODE >d]`, `[CODE d1-d2]`; `inclusive` makes `d2` part of the
+/// range, as PETRARCH-1 and its documentation have it (PETRARCH2's code stops the day before).
+fn dated_code(inner: &str, inclusive: bool) -> Result<DatedCode, String> {
     let mut parts = inner.split_whitespace();
     let code = parts.next().ok_or("empty code block []")?.to_uppercase();
     let restriction: String = parts.collect();
@@ -307,7 +308,7 @@ fn dated_code(inner: &str) -> Result<DatedCode, String> {
             || format!("bad date range {restriction:?} in [{inner}] (d1-d2, YYYYMMDD or YYMMDD)");
         (
             peer_date(a).ok_or_else(bad)?,
-            peer_date(b).ok_or_else(bad)? - 1,
+            peer_date(b).ok_or_else(bad)? - u32::from(!inclusive),
         )
     } else {
         return Err(format!(
@@ -387,7 +388,7 @@ impl Dictionaries {
             let mut codes = Vec::new();
             let mut bad = false;
             for b in &blocks {
-                match dated_code(b) {
+                match dated_code(b, !self.petrarch2) {
                     Ok(c) => codes.push(c),
                     Err(e) => {
                         errors.push(err(file, n, e));
@@ -1546,23 +1547,27 @@ mod tests {
     #[test]
     fn dates_and_codes() {
         assert_eq!(
-            dated_code("USRAZE <911018").unwrap(),
+            dated_code("USRAZE <911018", false).unwrap(),
             DatedCode {
                 code: "USRAZE".into(),
                 from: 0,
                 to: 19_911_017
             }
         );
-        assert_eq!(dated_code("AZE >911221").unwrap().from, 19_911_221);
+        assert_eq!(dated_code("AZE >911221", false).unwrap().from, 19_911_221);
         assert_eq!(
-            dated_code("AZEUNR 20050101-060101").unwrap(),
+            dated_code("AZEUNR 20050101-060101", false).unwrap(),
             DatedCode {
                 code: "AZEUNR".into(),
                 from: 20_050_101,
                 to: 20_060_100
             }
         );
-        assert!(dated_code("AZE 9112").is_err());
+        assert_eq!(
+            dated_code("AZEUNR 20050101-060101", true).unwrap().to,
+            20_060_101
+        );
+        assert!(dated_code("AZE 9112", false).is_err());
         assert_eq!(
             split_code("042:043"),
             ("042".into(), Some("043".into()), false)
