@@ -955,10 +955,10 @@ impl Gazetteer {
 
     /// Ranks every mention's candidates with the story's context and what is known from outside
     /// its text.
-    pub fn resolve(
+    pub fn resolve<S: AsRef<str>>(
         &self,
         mentions: &mut [GeoMention],
-        tokens_of: impl Fn(&GeoMention) -> String,
+        tokens_of: impl Fn(&GeoMention) -> S,
         context: Context<'_>,
     ) {
         self.rank(mentions, tokens_of, context, None);
@@ -966,14 +966,17 @@ impl Gazetteer {
 
     /// [`Gazetteer::resolve`], reporting every candidate's [`FEATURES`] in the learned round to
     /// `explain` (mention index, candidate, features): the training data of the scorer.
-    fn rank(
+    fn rank<S: AsRef<str>>(
         &self,
         mentions: &mut [GeoMention],
-        tokens_of: impl Fn(&GeoMention) -> String,
+        tokens_of: impl Fn(&GeoMention) -> S,
         context: Context<'_>,
         mut explain: Option<Explain<'_>>,
     ) {
-        let surfaces: Vec<String> = mentions.iter().map(|m| name_key(&tokens_of(m))).collect();
+        let surfaces: Vec<String> = mentions
+            .iter()
+            .map(|m| name_key(tokens_of(m).as_ref()))
+            .collect();
         // Distinct names: a story that repeats "Paris" ten times names one place, not ten.
         let mut names: Vec<&str> = surfaces.iter().map(String::as_str).collect();
         names.sort_unstable();
@@ -1279,10 +1282,7 @@ impl Gazetteer {
         context: Context<'_>,
     ) -> Vec<Found> {
         let mut found = self.detect(text, sentences);
-        let surfaces: Vec<String> = found
-            .iter()
-            .map(|f| text[f.start..f.end].to_string())
-            .collect();
+        let surfaces: Vec<&str> = found.iter().map(|f| &text[f.start..f.end]).collect();
         // Ranked together, the mentions carry their list position in place of token offsets.
         let mut mentions: Vec<GeoMention> = found
             .iter()
@@ -1293,7 +1293,7 @@ impl Gazetteer {
                 ..f.mention.clone()
             })
             .collect();
-        self.resolve(&mut mentions, |m| surfaces[m.start].clone(), context);
+        self.resolve(&mut mentions, |m| surfaces[m.start], context);
         for (f, m) in found.iter_mut().zip(mentions) {
             f.mention.target = m.target;
             f.mention.score = m.score;
@@ -1426,7 +1426,7 @@ impl Gazetteer {
                 Some(c) => elsewhere[c],
                 None => spans[m.start],
             };
-            text[start..end].to_string()
+            &text[start..end]
         };
         match explain {
             Some(e) => {
