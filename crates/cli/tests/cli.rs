@@ -36,22 +36,28 @@ fn temp(name: &str, bytes: &[u8]) -> String {
     p.to_string_lossy().into_owned()
 }
 
-#[test]
-fn codes_the_shipped_example_as_plover_jsonl() {
-    let out = bin()
-        .args(["code", &repo("examples/karabakh.jsonl")])
-        .output()
-        .unwrap();
+/// The JSON lines a successful run printed.
+fn json_lines(out: Output) -> Vec<serde_json::Value> {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+    String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn codes_the_shipped_example_as_plover_jsonl() {
+    let lines = json_lines(
+        bin()
+            .args(["code", &repo("examples/karabakh.jsonl")])
+            .output()
+            .unwrap(),
+    );
     assert!(lines.len() >= 5, "only {} events", lines.len());
     for e in &lines {
         for key in [
@@ -225,20 +231,12 @@ fn stdin_jsonl_streams_in_order_across_batches() {
 
 #[test]
 fn geoparse_writes_mentions_and_outlet_homes_rank_a_local_papers_places() {
-    let out = bin()
-        .args(["geoparse", &repo("examples/karabakh.jsonl")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let mentions = json_lines(
+        bin()
+            .args(["geoparse", &repo("examples/karabakh.jsonl")])
+            .output()
+            .unwrap(),
     );
-    let mentions: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     assert!(mentions
         .iter()
         .any(|m| m["text"] == "Stepanakert" && m["geonameid"] == 146970));
@@ -260,23 +258,17 @@ fn geoparse_writes_mentions_and_outlet_homes_rank_a_local_papers_places() {
         .collect();
     let file = temp("local-paper.jsonl", jsonl.as_bytes());
     let jena = |extra: &[&str]| {
-        let out = bin()
-            .arg("geoparse")
-            .arg(&file)
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-            .find(|m| m["text"] == "Jena")
-            .map(|m| m["country_code"].as_str().unwrap().to_string())
+        json_lines(
+            bin()
+                .arg("geoparse")
+                .arg(&file)
+                .args(extra)
+                .output()
+                .unwrap(),
+        )
+        .into_iter()
+        .find(|m| m["text"] == "Jena")
+        .map(|m| m["country_code"].as_str().unwrap().to_string())
     };
     assert_eq!(jena(&[]).as_deref(), Some("DEU"));
     assert_eq!(jena(&["--outlet-homes"]).as_deref(), Some("USA"));
