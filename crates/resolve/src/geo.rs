@@ -978,14 +978,16 @@ impl Gazetteer {
             .map(|m| name_key(tokens_of(m).as_ref()))
             .collect();
         // Distinct names: a story that repeats "Paris" ten times names one place, not ten.
-        let mut names: Vec<&str> = surfaces.iter().map(String::as_str).collect();
-        names.sort_unstable();
-        names.dedup();
-        let others = names.len().saturating_sub(1) as f32;
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
         let name_of: Vec<u32> = surfaces
             .iter()
-            .map(|s| names.binary_search(&s.as_str()).unwrap_or(0) as u32)
+            .map(|s| {
+                let next = ids.len() as u32;
+                *ids.entry(s.as_str()).or_insert(next)
+            })
             .collect();
+        let names = ids.len();
+        let others = names.saturating_sub(1) as f32;
         // Countries named in the story (by which names), and countries any reading lies in.
         let mut named = Vec::new();
         let mut possible_country = Vec::new();
@@ -1016,26 +1018,25 @@ impl Gazetteer {
                 }
             }
         }
-        let n = names.len();
-        let named = NamesByKey::new(named, n);
-        let possible_country = NamesByKey::new(possible_country, n);
-        let possible_admin1 = NamesByKey::new(possible_admin1, n);
-        let possible_admin2 = NamesByKey::new(possible_admin2, n);
-        let named_admin1 = NamesByKey::new(named_admin1, n);
+        let named = NamesByKey::new(named, names);
+        let possible_country = NamesByKey::new(possible_country, names);
+        let possible_admin1 = NamesByKey::new(possible_admin1, names);
+        let possible_admin2 = NamesByKey::new(possible_admin2, names);
+        let named_admin1 = NamesByKey::new(named_admin1, names);
         let actors: FxHashSet<&str> = context.countries.iter().map(String::as_str).collect();
         // Round 1: the candidates' own features and the story's possibilities, scored by hand;
         // round 2 adds what round 1 resolved elsewhere in the story (provinces, countries,
         // distances) and scores with the learned weights.
         // Mentions of the same name with the same cues rank alike: each is scored once, through
         // its first mention (`first[k]`).
-        let mut seen: FxHashMap<(&str, bool, Option<*const u32>, *const u32), usize> =
+        let mut seen: FxHashMap<(u32, bool, Option<*const u32>, *const u32), usize> =
             FxHashMap::default();
         let first: Vec<usize> = mentions
             .iter()
             .enumerate()
             .map(|(k, m)| {
                 let key = (
-                    surfaces[k].as_str(),
+                    name_of[k],
                     m.unit,
                     m.qualifier.map(<[u32]>::as_ptr),
                     m.candidates.as_slice().as_ptr(),
@@ -1170,8 +1171,8 @@ impl Gazetteer {
                 }
             }
         }
-        let resolved_country = NamesByKey::new(resolved_country, names.len());
-        let resolved_admin1 = NamesByKey::new(resolved_admin1, names.len());
+        let resolved_country = NamesByKey::new(resolved_country, names);
+        let resolved_admin1 = NamesByKey::new(resolved_admin1, names);
         for m in mentions.iter_mut() {
             m.score = f32::MIN;
         }
