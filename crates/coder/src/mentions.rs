@@ -161,7 +161,8 @@ impl StoryContext {
                         || (between.len() <= 3
                             && between.iter().all(|t| {
                                 t.capitalized && t.kind == eventwire_text::TokenKind::Word
-                            })))
+                            }))
+                        || (lex.peer_rules && possessed_agent(lex, tokens, between, m)))
             });
             if joined {
                 if let Some(c) = chains.last_mut() {
@@ -189,6 +190,11 @@ impl StoryContext {
                     && tokens[prev.end].norm == PREPOSITION_OF
                 {
                     prev.entity.code = m.entity.code.clone();
+                    // Peer dictionaries keep the agents of both phrases ("exiled leaders of
+                    // Egypt's Muslim Brotherhood" → `EGYOPPMUS`).
+                    if lex.peer_rules && !m.entity.sector.is_empty() {
+                        prev.entity.sector = format!("{} {}", prev.entity.sector, m.entity.sector);
+                    }
                     prev.end = m.end;
                     prev.entity.entity_text =
                         text[tokens[prev.start].start..tokens[m.end - 1].end].to_string();
@@ -216,12 +222,15 @@ impl StoryContext {
         let mut sector = None;
         let mut person = None;
         let mut kin_of_disputed = None;
+        let mut more_sectors = Vec::new();
         for &k in chain {
             for &e in &raw[k].entries {
                 let entry = &lex.actors.entries[e as usize];
                 match entry.kind {
                     ActorKind::Person if person.is_none() => person = Some(entry),
                     ActorKind::Sector if sector.is_none() => sector = Some(entry),
+                    // Peer dictionaries keep every agent of a phrase ("an MSF Arnor diplomat").
+                    ActorKind::Sector if lex.peer_rules => more_sectors.push(entry.sector.as_str()),
                     ActorKind::Region => {}
                     ActorKind::Demonym | ActorKind::State
                         if is_attitude(tokens, raw[k].start) && !lex.peer_rules => {}
@@ -253,6 +262,12 @@ impl StoryContext {
             }
         }
         let plural = tokens[end - 1].norm.ends_with('s');
+        let sector_codes = |first: &str| {
+            std::iter::once(first)
+                .chain(more_sectors.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let mut entity = Entity {
             entity_text,
             ..Default::default()
@@ -283,7 +298,7 @@ impl StoryContext {
             }
             // Peer dictionaries date-restrict countries too: an agent still composes ("Ukrainian lawmakers").
             if let Some(s) = sector.filter(|_| lex.peer_rules) {
-                entity.sector = s.sector.clone();
+                entity.sector = sector_codes(&s.sector);
             }
         } else if let Some(m) = modifier {
             kind = if m.kind == ActorKind::Organization {
@@ -297,7 +312,7 @@ impl StoryContext {
             entity.identifier_id = m.qid.clone();
             cameo_code = m.cameo.clone();
             if let Some(s) = sector {
-                entity.sector = s.sector.clone();
+                entity.sector = sector_codes(&s.sector);
                 cameo_code.clear();
             }
             if let (Some(d), Some(s)) = (kin_of_disputed, sector) {
@@ -320,7 +335,7 @@ impl StoryContext {
             }
         } else if let Some(s) = sector {
             kind = MentionKind::Group;
-            entity.sector = s.sector.clone();
+            entity.sector = sector_codes(&s.sector);
             if s.sector == "REB" {
                 if let Some(&d) = self.disputed.first() {
                     entity.code = lex.actors.disputed[d].claimant.clone();
@@ -372,6 +387,27 @@ impl StoryContext {
             out.insert(at, m);
         }
     }
+}
+
+/// Peer dictionaries: a possessor keeps an agent after lower-case modifiers ("Ithilen's awful and
+/// evil minister").
+fn possessed_agent(
+    lex: &Lexicon,
+    tokens: &[Token],
+    between: &[Token],
+    m: &eventwire_lexicon::ActorMatch,
+) -> bool {
+    let is_agent = m
+        .entries
+        .iter()
+        .any(|&e| lex.actors.entries[e as usize].kind == ActorKind::Sector);
+    is_agent
+        && !tokens[m.start].capitalized
+        && (2..=5).contains(&between.len())
+        && between[0].norm == "'s"
+        && between[1..]
+            .iter()
+            .all(|t| !t.capitalized && t.kind == eventwire_text::TokenKind::Word)
 }
 
 /// "pro-Iranian", "anti-American": a stance, not a nationality.

@@ -460,6 +460,9 @@ impl PeerCoder {
             sentence.retain(|e| !triggers.contains(&span(e)));
             sentence.extend(retargeted);
         }
+        let (swallowed, misread) = self.swallowed_by_conjoined(article, sentence);
+        sentence.retain(|e| !span(e).is_some_and(|v| misread.contains(&v)));
+        sentence.extend(swallowed);
         let conjoined = self.conjoined(article, sentence);
         let triggers: HashSet<Option<usize>> = conjoined.iter().map(span).collect();
         sentence
@@ -569,6 +572,61 @@ impl PeerCoder {
             );
         }
         out
+    }
+
+    /// The events of a verb the coder lost to a verb conjoined after its object ("ISIL had
+    /// attacked Iraq and taken the city", where "Iraq" became the subject of "taken"): the
+    /// sentence is coded again with the conjoined verb's words blanked out to the end of its
+    /// clause, and the events of verbs before the conjunction that were missing are returned,
+    /// with the triggers of the conjoined verbs that took the object as subject.
+    fn swallowed_by_conjoined(
+        &self,
+        article: &Article,
+        sentence: &[Event],
+    ) -> (Vec<Event>, HashSet<usize>) {
+        let mut misread = HashSet::new();
+        let Some(first) = sentence.first() else {
+            return (Vec::new(), misread);
+        };
+        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
+        let triggers: HashSet<usize> = sentence
+            .iter()
+            .filter_map(|e| span(e, "event").map(|v| v[0]))
+            .collect();
+        let chars: Vec<char> = first.text.chars().collect();
+        let base = first.text_info.start;
+        let mut out = Vec::new();
+        for (and, (verb, _)) in conjunctions(&chars) {
+            let subject_before_and = sentence.iter().any(|e| {
+                span(e, "event").is_some_and(|v| v[0] == base + verb)
+                    && span(e, "actor").is_some_and(|a| {
+                        a[0] >= base
+                            && a[1] <= base + and
+                            && chars[a[1] - base..and].iter().all(|c| c.is_whitespace())
+                    })
+            });
+            if !subject_before_and {
+                continue;
+            }
+            let end = chars[and..]
+                .iter()
+                .position(|c| matches!(c, ',' | ';' | '.'))
+                .map_or(chars.len(), |k| and + k);
+            let blank = base + and..base + end;
+            let found: Vec<Event> = self
+                .code_blanked(article, first, std::slice::from_ref(&blank))
+                .into_iter()
+                .filter(|e| {
+                    span(e, "event")
+                        .is_some_and(|v| v[1] <= base + and && !triggers.contains(&v[0]))
+                })
+                .collect();
+            if !found.is_empty() {
+                misread.insert(base + verb);
+                out.extend(found);
+            }
+        }
+        (out, misread)
     }
 
     /// Codes the sentence of `first` alone, with the characters in `blank` (article code points)
@@ -979,14 +1037,14 @@ impl PeerCoder {
     }
 
     /// The peer actor codes of an entity: the actor code (`FRO/BIL/SAM` stands for three) with
-    /// its agent glued after it (`~GOV`) or before it (`NGO~`); an agent the code already ends
-    /// with is not repeated; an agent with no actor is `---GOV`.
+    /// each of its agents glued after it (`~GOV`) or before it (`NGO~`), once; an agent the code
+    /// already ends with is not repeated; an agent with no actor is `---GOV`.
     fn codes_of(&self, e: &Entity) -> Vec<String> {
-        let agent = e
+        let agents: Vec<&str> = e
             .sector
             .split_whitespace()
-            .find(|s| *s != "PRE")
-            .unwrap_or("");
+            .filter(|s| *s != "PRE")
+            .collect();
         let codes: Vec<&str> = if e.code.is_empty() {
             vec![""]
         } else {
@@ -995,7 +1053,7 @@ impl PeerCoder {
         codes
             .into_iter()
             .filter_map(|code| {
-                if code.is_empty() && agent.is_empty() {
+                if code.is_empty() && agents.is_empty() {
                     return None;
                 }
                 // An agent with no actor: PETRARCH writes `---GOV`, TABARI `~GOV`.
@@ -1006,19 +1064,25 @@ impl PeerCoder {
                 } else {
                     "---"
                 };
-                Some(
-                    if agent.is_empty() || (code.ends_with(agent) && code.len() > 3) {
-                        code.to_string()
-                    } else if self.prefix_agents.iter().any(|p| p == agent) {
-                        if code == "---" || code == "~" {
-                            agent.to_string()
-                        } else {
-                            format!("{agent}{code}")
-                        }
+                let bare = code == "---" || code == "~";
+                let mut prefix = String::new();
+                let mut suffix = String::new();
+                for (k, &agent) in agents.iter().enumerate() {
+                    let repeated = agents[..k].contains(&agent);
+                    if repeated || (code.ends_with(agent) && code.len() > 3) {
+                        continue;
+                    }
+                    if self.prefix_agents.iter().any(|p| p == agent) {
+                        prefix.push_str(agent);
                     } else {
-                        format!("{code}{agent}")
-                    },
-                )
+                        suffix.push_str(agent);
+                    }
+                }
+                Some(if bare && !prefix.is_empty() && suffix.is_empty() {
+                    prefix
+                } else {
+                    format!("{prefix}{code}{suffix}")
+                })
             })
             .collect()
     }
@@ -1595,6 +1659,23 @@ mod tests {
                 triple("MORLEG", "GON", "122"),
                 triple("ROHLEG", "GON", "122")
             ]
+        );
+    }
+
+    #[test]
+    fn an_actor_keeps_every_agent_and_a_possessor_keeps_its_agent() {
+        let c = peer_coder(
+            "--- CONDEMN [122] ---\nCONDEMN\n",
+            "MSF {} [NGO~]\nDIPLOMAT [~GOV]\nMINISTER [~GOV]\n",
+            false,
+        );
+        assert_eq!(
+            events(&c, "An MSF Rohan diplomat condemned Gondor."),
+            [triple("NGOROHGOV", "GON", "122")]
+        );
+        assert_eq!(
+            events(&c, "Rohan's awful and evil minister condemned Gondor."),
+            [triple("ROHGOV", "GON", "122")]
         );
     }
 
