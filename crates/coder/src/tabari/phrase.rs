@@ -252,7 +252,12 @@ fn parse_seq(
                 let mut alts: Vec<Flat> = Vec::new();
                 loop {
                     let seq = parse_seq(lx, i, synsets, true)?;
-                    alts.extend(flatten(&seq));
+                    alts.extend(flatten(&seq)?);
+                    if alts.len() > MAX_PHRASES {
+                        return Err(format!(
+                            "{{ … }} stands for more than {MAX_PHRASES} phrases"
+                        ));
+                    }
                     match lx.get(*i) {
                         Some((Lex::Bar, _, _)) => *i += 1,
                         Some((Lex::Close, _, g)) => {
@@ -331,16 +336,23 @@ fn parse_seq(
     Ok(slots)
 }
 
-/// Every flat sequence a slot list can be (capped, so a runaway pattern stays cheap).
-fn flatten(slots: &Seq) -> Vec<Flat> {
+/// Most flat phrases one pattern, alternative or synset may stand for: a runaway one (synsets
+/// of synsets) is refused before it is built.
+const MAX_PHRASES: usize = 1024;
+
+/// Every flat sequence a slot list can be; more than [`MAX_PHRASES`] is an error.
+fn flatten(slots: &Seq) -> Result<Vec<Flat>, String> {
+    let n = slots
+        .iter()
+        .fold(1usize, |n, choices| n.saturating_mul(choices.len()));
+    if n > MAX_PHRASES {
+        return Err(format!("stands for {n} phrases, more than {MAX_PHRASES}"));
+    }
     let mut out: Vec<Flat> = vec![Vec::new()];
     for choices in slots {
-        let mut next = Vec::new();
+        let mut next = Vec::with_capacity(out.len() * choices.len());
         for prefix in &out {
             for c in choices {
-                if next.len() >= 4096 {
-                    break;
-                }
                 let mut p = prefix.clone();
                 p.extend(c.iter().cloned());
                 next.push(p);
@@ -348,7 +360,7 @@ fn flatten(slots: &Seq) -> Vec<Flat> {
         }
         out = next;
     }
-    out
+    Ok(out)
 }
 
 fn mark_synset(seq: &mut [(Elem, bool)]) {
@@ -370,12 +382,18 @@ pub(crate) fn compile_synsets(defs: &[(String, Vec<String>)]) -> (Synsets, Vec<S
             let lx = lex(m);
             let mut i = 0;
             match parse_seq(&lx, &mut i, &out, false) {
-                Ok(seq) => {
-                    for mut f in flatten(&seq) {
-                        mark_synset(&mut f);
-                        flat.push(f);
+                Ok(seq) => match flatten(&seq) {
+                    Ok(phrases) if flat.len() + phrases.len() <= MAX_PHRASES => {
+                        for mut f in phrases {
+                            mark_synset(&mut f);
+                            flat.push(f);
+                        }
                     }
-                }
+                    Ok(_) => errors.push(format!(
+                        "synset &{key} member {m:?}: the synset would stand for more than {MAX_PHRASES} phrases"
+                    )),
+                    Err(e) => errors.push(format!("synset &{key} member {m:?}: {e}")),
+                },
                 Err(e) => errors.push(format!("synset &{key} member {m:?}: {e}")),
             }
         }
@@ -394,7 +412,7 @@ pub(crate) fn compile_pattern(
     let mut i = 0;
     let seq = parse_seq(&lx, &mut i, synsets, false)?;
     let mut out = Vec::new();
-    for flat in flatten(&seq) {
+    for flat in flatten(&seq)? {
         let Some(v) = flat.iter().position(|(e, _)| *e == Elem::Verb) else {
             return Err("pattern has no verb marker '*'".into());
         };
@@ -420,6 +438,26 @@ pub(crate) fn compile_pattern(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_or_synset_that_stands_for_too_many_phrases_is_refused() {
+        let members = |prefix: &str| (0..40).map(|i| format!("{prefix}{i}")).collect();
+        let defs = vec![
+            ("&SMALL".to_string(), members("S")),
+            ("&WIDE".to_string(), members("&SMALL W")),
+        ];
+        let (synsets, errors) = compile_synsets(&defs);
+        assert_eq!(synsets["SMALL"].len(), 40);
+        // 40 members of 40 phrases each: only the first 25 fit under the limit.
+        assert_eq!(synsets["WIDE"].len(), MAX_PHRASES / 40 * 40);
+        assert_eq!(errors.len(), 40 - MAX_PHRASES / 40, "{errors:?}");
+        assert_eq!(
+            compile_pattern("&SMALL *", "010", &synsets).unwrap().len(),
+            40
+        );
+        let refused = compile_pattern("&SMALL &SMALL *", "010", &synsets).unwrap_err();
+        assert!(refused.contains("1600 phrases"), "{refused}");
+    }
 
     #[test]
     fn words_stems_and_endings() {
