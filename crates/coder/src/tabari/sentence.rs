@@ -198,7 +198,7 @@ fn shift_date(date: u32, days: i64) -> u32 {
     else {
         return date;
     };
-    let Some(s) = d.checked_add_signed(Duration::days(days)) else {
+    let Some(s) = Duration::try_days(days).and_then(|shift| d.checked_add_signed(shift)) else {
         return date;
     };
     s.year().max(0) as u32 * 10_000 + s.month() * 100 + s.day()
@@ -1400,4 +1400,17 @@ fn literal_forward(words: &[&str], elems: &[(Elem, bool)], pos: usize, glued: bo
     (pos..words.len())
         .take_while(|&j| !glued || j == pos)
         .any(|j| w.matches(words[j]) && literal_forward(words, rest, j + 1, *g))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_date;
+
+    #[test]
+    fn a_time_shift_beyond_the_calendar_keeps_the_date() {
+        assert_eq!(shift_date(19950101, -1), 19941231);
+        // Found by the tabari_files fuzz target: a time phrase coded with a huge day count.
+        assert_eq!(shift_date(19950101, 999_999_999_999_999), 19950101);
+        assert_eq!(shift_date(19950101, i64::MIN), 19950101);
+    }
 }
