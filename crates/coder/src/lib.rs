@@ -31,7 +31,7 @@ use eventwire_lexicon::PatternKind;
 use eventwire_lexicon::{Lexicon, LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CiteInfo, Entity, Event, Extensions, TextInfo};
 use eventwire_resolve::dates::{find_dates, parse_published, DateMention, Precision};
-use eventwire_resolve::geo::{Context, Found, Gazetteer, Home, OutletHomes};
+use eventwire_resolve::geo::{Context, Found, Gazetteer, OutletHomes};
 use eventwire_text::{segment, CharIndex, Document, Lemmatizer, Sentence};
 use mentions::{Mention, StoryContext};
 use std::collections::BTreeMap;
@@ -67,7 +67,9 @@ struct LazyPlaces<'a> {
     enabled: bool,
     text: &'a str,
     sentences: &'a [Sentence],
-    home: Home,
+    /// The article and the outlet homes, read only when the article is geoparsed.
+    article: &'a Article,
+    homes: Option<&'a OutletHomes>,
     cell: std::cell::OnceCell<Option<Places>>,
 }
 
@@ -80,7 +82,7 @@ impl LazyPlaces<'_> {
                 self.enabled.then(Gazetteer::bundled).map(|g| {
                     let context = Context {
                         countries,
-                        home: self.home,
+                        home: place::outlet_home(self.homes, self.article),
                     };
                     let found = g.geoparse(self.text, self.sentences, context);
                     let story = place::StoryPlaces::new(g, &found);
@@ -189,7 +191,8 @@ impl Coder {
             enabled: self.locations,
             text: &doc.text,
             sentences: &sentences,
-            home: place::outlet_home(self.outlet_homes.as_deref(), article),
+            article,
+            homes: self.outlet_homes.as_deref(),
             cell: std::cell::OnceCell::new(),
         };
         let mut events: Vec<Event> = Vec::new();

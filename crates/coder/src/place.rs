@@ -170,8 +170,13 @@ pub(crate) fn event_location(
 /// The home of an article's outlet (its URL's host, else its source) in `homes`.
 pub(crate) fn outlet_home(homes: Option<&OutletHomes>, article: &Article) -> Home {
     homes
-        .zip(outlet_of(article.url.as_deref(), article.source.as_deref()))
-        .map_or(Home::default(), |(h, o)| h.home(&o))
+        .and_then(|h| {
+            Some(h.home(&outlet_of(
+                article.url.as_deref(),
+                article.source.as_deref(),
+            )?))
+        })
+        .unwrap_or_default()
 }
 
 /// An article's outlet and the places resolved in it, for [`OutletHomes::add`]; none without a
