@@ -399,8 +399,11 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
     let BenchTarget::Ingest { db } = target;
     let mut articles = eventwire_eval::corpus::bbc(shared)?;
     articles.extend(eventwire_eval::corpus::reuters(shared)?);
-    let dir = std::env::temp_dir().join(format!("eventwire-bench-ingest-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    // Removed when the benchmark ends, whether it succeeds or not.
+    let scratch = tempfile::Builder::new()
+        .prefix("eventwire-bench-ingest-")
+        .tempdir()?;
+    let dir = scratch.path();
     let news = dir.join("news.jsonl");
     let mut w = io::BufWriter::new(std::fs::File::create(&news)?);
     for a in &articles {
@@ -490,10 +493,5 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
     drop(store);
     let (kind, paths) = &kinds[last];
     run(&format!("{kind} again (all unchanged)"), paths, &mixed_db)?;
-    if db.is_none() {
-        std::fs::remove_dir_all(&dir)?;
-    } else {
-        std::fs::remove_file(&news)?;
-    }
     Ok(ExitCode::SUCCESS)
 }

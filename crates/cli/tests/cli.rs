@@ -29,7 +29,8 @@ fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn temp(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("eventwire-cli-{}", std::process::id()));
+    // Under the target folder, by fixed names: a rerun overwrites the same small files.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();

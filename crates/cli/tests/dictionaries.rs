@@ -9,7 +9,8 @@ fn bin() -> Command {
 }
 
 fn temp(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("eventwire-dict-{}", std::process::id()));
+    // Under the target folder, by fixed names: a rerun overwrites the same small files.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dictionaries-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let p: PathBuf = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -160,7 +161,7 @@ fn a_tabari_project_codes_with_tabaris_rules() {
         "t.actors",
         "ARNOR  [ARN]\nGONDOR  [GON]\nMINAS_TIRITH  [GON]\n",
     );
-    let verbs = temp(
+    temp(
         "t.verbs",
         "RESTOR  [064]\n- * TIES  [064]\nCONDEMN  [122]\n",
     );

@@ -76,12 +76,12 @@ fn run(args: &[&str]) -> Run {
     }
 }
 
-/// A fresh scratch folder for generated inputs.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eventwire-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for generated inputs, removed when dropped (a failing test too).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eventwire-hostile-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// `code FILE --skip-bad`: exit 0, the good records' events, one located line per bad record.
@@ -193,7 +193,8 @@ fn pathological_text_is_coded_in_bounded_time() {
         assert_eq!(r.code, 0, "{f}: {}", r.stderr);
     }
     // 10⁶ words without a period, and 300,000 one-line sentences, each in one article.
-    let dir = scratch("unbounded");
+    let scratch = scratch("unbounded");
+    let dir = scratch.path();
     let article = |id: &str, text: String| {
         serde_json::json!({"id": id, "title": "", "text": text, "published": "2023-09-20"})
             .to_string()
@@ -211,7 +212,6 @@ fn pathological_text_is_coded_in_bounded_time() {
     let r = run(&["code", f.to_str().unwrap(), "--format", "cameo-tsv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.lines().count() > 0);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -254,7 +254,8 @@ fn broken_dictionaries_are_located_and_the_rest_loads() {
 
 #[test]
 fn a_100_mb_line_is_refused_in_bounded_memory() {
-    let dir = scratch("100mb");
+    let scratch = scratch("100mb");
+    let dir = scratch.path();
     let good = r#"{"id":"good","title":"","text":"Armenian troops attacked Azerbaijani positions.","published":"2023-09-20"}"#;
     let small = dir.join("small.jsonl");
     std::fs::write(&small, format!("{good}\n")).unwrap();
@@ -305,7 +306,6 @@ fn a_100_mb_line_is_refused_in_bounded_memory() {
             );
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A zstd frame of `blocks` RLE blocks, each 128 KiB of `byte`: 4 bytes of file per block.
@@ -322,7 +322,8 @@ fn zstd_rle(blocks: usize, byte: u8) -> Vec<u8> {
 
 #[test]
 fn decompression_bombs_are_refused_with_a_clear_message() {
-    let dir = scratch("bombs");
+    let scratch = scratch("bombs");
+    let dir = scratch.path();
     // Each expands to 10 GiB: newlines from 320 KiB of zstd; text and a WARC record's body from
     // 10 MiB of gzip members, each 1 MiB of "a" in 1 KiB.
     let member = std::fs::read(corpus("bomb-member.gz")).unwrap();
@@ -350,7 +351,6 @@ fn decompression_bombs_are_refused_with_a_clear_message() {
             assert!(r.stdout.is_empty(), "{name}: {}", r.stdout);
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -454,10 +454,10 @@ fn broken_tabari_dictionaries_are_located_and_the_rest_loads() {
 #[test]
 fn a_page_of_unclosed_tags_is_read_in_bounded_time() {
     // 4 million "<a" without a '>' until the end: the nesting pre-scan was once quadratic here.
-    let dir = scratch("tags");
+    let scratch = scratch("tags");
+    let dir = scratch.path();
     let page = dir.join("tags.html");
     std::fs::write(&page, format!("<p>x</p>{}>", "<a".repeat(4_000_000))).unwrap();
     let r = run(&["code", page.to_str().unwrap(), "--published", "2023-09-20"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -16,11 +16,12 @@ fn repo(rel: &str) -> String {
         .into_owned()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eventwire-ingest-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder, removed when dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eventwire-ingest-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn run(args: &[&str]) -> Output {
@@ -46,7 +47,8 @@ fn export(db: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
 
 #[test]
 fn ingest_the_examples_then_export_them() {
-    let dir = temp_dir("examples");
+    let scratch = temp_dir("examples");
+    let dir = scratch.path();
     let db = dir.join("events.db");
     let db_arg = db.to_str().unwrap();
     let karabakh = repo("examples/karabakh.jsonl");
@@ -87,7 +89,8 @@ fn ingest_the_examples_then_export_them() {
 
 #[test]
 fn a_folder_with_a_syndicated_copy_and_a_bad_record() {
-    let dir = temp_dir("folder");
+    let scratch = temp_dir("folder");
+    let dir = scratch.path();
     let feed = dir.join("feed");
     std::fs::create_dir_all(feed.join("nested")).unwrap();
     let original = std::fs::read_to_string(repo("examples/karabakh.jsonl")).unwrap();
@@ -156,7 +159,8 @@ fn a_folder_with_a_syndicated_copy_and_a_bad_record() {
 
 #[test]
 fn export_of_a_missing_store_is_an_error() {
-    let dir = temp_dir("missing");
+    let scratch = temp_dir("missing");
+    let dir = scratch.path();
     let out = bin()
         .args(["export", "--db", dir.join("none.db").to_str().unwrap()])
         .output()

@@ -118,9 +118,11 @@ fn events(db: &Path) -> Vec<String> {
 
 #[test]
 fn kill_9_at_random_moments_then_resume_gives_the_uninterrupted_events() {
-    let dir = std::env::temp_dir().join(format!("eventwire-kill-ingest-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new()
+        .prefix("eventwire-kill-ingest-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let mut rng = Rng(SEED);
     let corpus = dir.join("corpus.jsonl");
     write_corpus(&corpus, &mut rng);
@@ -157,5 +159,4 @@ fn kill_9_at_random_moments_then_resume_gives_the_uninterrupted_events() {
             panic!("events differ; {context}\nresumed:       {got}\nuninterrupted: {want}");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

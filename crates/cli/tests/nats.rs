@@ -18,11 +18,22 @@ use std::time::{Duration, Instant};
 const SHARED_ARTICLES: usize = 400;
 
 /// A private copy of the binary, so that a rebuild of the shared target folder during the test
-/// cannot mix two builds.
+/// cannot mix two builds. Copies left by earlier runs whose process has ended are removed.
 fn bin() -> Command {
     static COPY: OnceLock<PathBuf> = OnceLock::new();
     let path = COPY.get_or_init(|| {
-        let copy = temp_dir("bin").join("eventwire");
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("nats-bin-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = tmp.join(format!("nats-bin-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let copy = dir.join("eventwire");
         std::fs::copy(env!("CARGO_BIN_EXE_eventwire"), &copy).unwrap();
         copy
     });
@@ -35,11 +46,12 @@ fn repo(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eventwire-nats-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder, removed when dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eventwire-nats-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// A child process whose stderr lines are collected; killed when dropped.
@@ -116,6 +128,8 @@ impl Drop for Proc {
 struct Server {
     url: String,
     _proc: Proc,
+    /// Dropped after the server process is killed.
+    _store: tempfile::TempDir,
 }
 
 fn server(name: &str) -> Option<Server> {
@@ -136,7 +150,7 @@ fn server(name: &str) -> Option<Server> {
     let proc = Proc::spawn(
         Command::new("nats-server")
             .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-            .arg(&store),
+            .arg(store.path()),
     );
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -150,6 +164,7 @@ fn server(name: &str) -> Option<Server> {
     Some(Server {
         url: format!("nats://127.0.0.1:{port}"),
         _proc: proc,
+        _store: store,
     })
 }
 
@@ -300,9 +315,9 @@ fn check_store(db: &Path, corpus: &Path) {
 fn a_killed_worker_loses_and_duplicates_nothing() {
     let Some(server) = server("kill") else { return };
     let dir = temp_dir("kill");
-    let corpus = corpus(&dir);
+    let corpus = corpus(dir.path());
     let total = article_ids(&corpus).len() as i64;
-    let db = dir.join("events.db");
+    let db = dir.path().join("events.db");
     feed(&server, &corpus);
     let mut first = worker(&server, &db, 4, false);
     first.wait_for_line("worker ready", Duration::from_secs(60));
@@ -327,8 +342,8 @@ fn three_workers_share_the_work() {
         return;
     };
     let dir = temp_dir("share");
-    let corpus = corpus(&dir);
-    let db = dir.join("events.db");
+    let corpus = corpus(dir.path());
+    let db = dir.path().join("events.db");
     let mut workers: Vec<Proc> = (0..3).map(|_| worker(&server, &db, 2, true)).collect();
     for w in &mut workers {
         w.wait_for_line("worker ready", Duration::from_secs(60));
@@ -363,7 +378,7 @@ fn published_events_equal_a_single_machine_run() {
         return;
     };
     let dir = temp_dir("publish");
-    let corpus = corpus(&dir);
+    let corpus = corpus(dir.path());
     feed(&server, &corpus);
     let mut w = Proc::spawn(bin().args([
         "worker",

@@ -1095,9 +1095,8 @@ mod tests {
     #[test]
     fn older_stores_are_migrated() {
         for version in [1, 2] {
-            let path = std::env::temp_dir()
-                .join(format!("eventwire-v{version}-{}.db", std::process::id()));
-            let _ = std::fs::remove_file(&path);
+            let scratch = tempfile::tempdir().unwrap();
+            let path = scratch.path().join(format!("v{version}.db"));
             old_store(&path, version);
             let store = Store::open(&path).unwrap();
             let query = |sql: &str| -> i64 { store.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
@@ -1122,8 +1121,6 @@ mod tests {
             ))];
             store.plan(&mut batch).unwrap();
             assert_eq!(batch[0].plan, Plan::DuplicateOf("a".into()));
-            drop(store);
-            let _ = std::fs::remove_file(&path);
         }
     }
 }

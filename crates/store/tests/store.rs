@@ -103,11 +103,14 @@ fn stories() -> Vec<Article> {
     ]
 }
 
-fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eventwire-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("events.db")
+/// A store path in a scratch folder that is removed when the returned guard is dropped.
+fn temp_db(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("eventwire-store-{name}-"))
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("events.db");
+    (dir, path)
 }
 
 fn counts(s: &Summary) -> (u64, u64, u64, u64, u64) {
@@ -157,7 +160,7 @@ fn a_changed_article_replaces_its_events() {
 
 #[test]
 fn an_interrupted_ingest_resumes() {
-    let path = temp_db("resume");
+    let (_scratch, path) = temp_db("resume");
     let all = stories();
     {
         let mut store = Store::open(&path).unwrap();
@@ -291,7 +294,7 @@ fn queries_filter_and_count() {
 
 #[test]
 fn a_file_that_is_not_a_store_is_refused() {
-    let path = temp_db("foreign");
+    let (_scratch, path) = temp_db("foreign");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE t (x)").unwrap();
