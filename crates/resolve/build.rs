@@ -10,7 +10,7 @@ mod gazetteer_source;
 mod geo_format;
 
 use geo_format::{
-    bloom_insert, bloom_words, name_key, pack, Row, APPROXIMATE, MAX_CANDIDATES, NAMES_COUNTRY,
+    name_key, name_slots, names_insert, pack, Row, APPROXIMATE, MAX_CANDIDATES, NAMES_COUNTRY,
     NAMES_MAJOR, NAMES_PROMINENT, NONE, POPULATED, PREFIX, PRIMARY, REGION,
 };
 use std::collections::{BTreeMap, HashMap};
@@ -204,8 +204,7 @@ fn compile(out: &Path) -> Result<(), String> {
         }
     };
     let mut candidates: Vec<u32> = Vec::new();
-    let mut map = fst::MapBuilder::memory();
-    let mut bloom = vec![0u64; bloom_words(entries.len())];
+    let mut table = vec![[0u64; 2]; name_slots(entries.len())];
     for (key, (mut cands, prefix)) in entries {
         cands.sort_by(|a, b| rank(*b).total_cmp(&rank(*a)));
         cands.truncate(MAX_CANDIDATES);
@@ -217,20 +216,20 @@ fn compile(out: &Path) -> Result<(), String> {
                 row_flags[(c & !PRIMARY) as usize]
             };
         }
-        bloom_insert(&mut bloom, key.as_bytes());
-        map.insert(&key, pack(candidates.len(), cands.len(), flags))
-            .map_err(|e| format!("names index: {e}"))?;
+        names_insert(
+            &mut table,
+            key.as_bytes(),
+            pack(candidates.len(), cands.len(), flags),
+        )?;
         candidates.extend(cands);
     }
-    let map = map.into_inner().map_err(|e| format!("names index: {e}"))?;
 
     let write = |file: &str, bytes: &[u8]| {
         std::fs::write(out.join(file), bytes)
             .map_err(|e| format!("{}: {e}", out.join(file).display()))
     };
     write("rows.bin", bytemuck::cast_slice(&rows))?;
-    write("names.fst", &map)?;
-    write("names.bloom", bytemuck::cast_slice(&bloom))?;
+    write("names.bin", bytemuck::cast_slice(&table))?;
     write("candidates.bin", bytemuck::cast_slice(&candidates))?;
     write("admin1.bin", bytemuck::cast_slice(&admin1_rows))?;
     write("admin2.bin", bytemuck::cast_slice(&admin2_rows))?;

@@ -19,7 +19,7 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
                 geonameid: None,
                 lat: f64::from(reg.lat),
                 lon: f64::from(reg.lon),
-                country: g.country3(&cc3).map(|c| c.name.to_string()),
+                country: g.country3(&cc3).map(|c| c.name().to_string()),
                 country_code: cc3,
                 feature_code: Some("REGION".into()),
                 resolution: 2,
@@ -31,20 +31,20 @@ pub(crate) fn location(g: &Gazetteer, target: Target, extracted: &str) -> Locati
             let is_place = p.feature_class == "P";
             Location {
                 extracted_place: extracted.to_string(),
-                resolved_place: p.name.to_string(),
+                resolved_place: p.name().to_string(),
                 geonameid: Some(p.geonameid),
                 lat: f64::from(p.lat),
                 lon: f64::from(p.lon),
-                city: is_place.then(|| p.name.to_string()),
+                city: is_place.then(|| p.name().to_string()),
                 district: g
                     .admin2_of(&p)
-                    .map(|a| a.name.to_string())
-                    .or_else(|| (p.feature_code == "ADM2").then(|| p.name.to_string())),
+                    .map(|a| a.name().to_string())
+                    .or_else(|| (p.feature_code == "ADM2").then(|| p.name().to_string())),
                 province: g
                     .admin1_of(&p)
-                    .map(|a| a.name.to_string())
-                    .or_else(|| (p.feature_code == "ADM1").then(|| p.name.to_string())),
-                country: g.country(p.cc2).map(|c| c.name.to_string()),
+                    .map(|a| a.name().to_string())
+                    .or_else(|| (p.feature_code == "ADM1").then(|| p.name().to_string())),
+                country: g.country(p.cc2).map(|c| c.name().to_string()),
                 country_code: p.cc3.to_string(),
                 feature_class: Some(p.feature_class.to_string()),
                 feature_code: Some(p.feature_code.to_string()),

@@ -298,7 +298,7 @@ pub fn geo(path: &Path) -> Result<Report, EvalError> {
                     let name = match r {
                         Target::Place(i) => {
                             let p = g.place(*i);
-                            format!("{} {} {}", p.name, p.feature_code, p.cc2)
+                            format!("{} {} {}", p.name(), p.feature_code, p.cc2)
                         }
                         Target::Region(i) => g.regions[*i as usize].name.clone(),
                     };

@@ -10,7 +10,7 @@
 
 pub use crate::geo_format::name_key;
 use crate::geo_format::{
-    self, bloom_may_contain, Row, APPROXIMATE, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT, NONE,
+    self, names_get, Row, APPROXIMATE, NAMES_COUNTRY, NAMES_MAJOR, NAMES_PROMINENT, NONE,
     POPULATED, PREFIX, PRIMARY, REGION,
 };
 use eventwire_text::{Lemmatizer, Token, TokenKind};
@@ -175,8 +175,9 @@ const COUNTRIES: &str = include_str!("../../../data/lexicon/actors/countries.txt
 pub struct Place<'g> {
     /// GeoNames id.
     pub geonameid: u64,
-    /// Primary name.
-    pub name: &'g str,
+    /// Where the primary name lies in the gazetteer's strings (read by [`Place::name`] only:
+    /// ranking never needs it, and reading it would cost a cache miss per candidate).
+    name_at: (&'g str, u32, u16),
     /// Latitude.
     pub lat: f32,
     /// Longitude.
@@ -199,7 +200,14 @@ pub struct Place<'g> {
     admin2: u32,
 }
 
-impl Place<'_> {
+impl<'g> Place<'g> {
+    /// Primary name.
+    pub fn name(&self) -> &'g str {
+        let (strings, start, len) = self.name_at;
+        let start = start as usize;
+        &strings[start..start + usize::from(len)]
+    }
+
     /// PLOVER resolution: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
     pub fn resolution(&self) -> u8 {
         let r: u8 = match self.feature_code {
@@ -403,8 +411,8 @@ pub struct GeoMention {
 pub struct Gazetteer {
     rows: &'static [Row],
     strings: &'static str,
-    names: fst::Map<&'static [u8]>,
-    names_bloom: &'static [u64],
+    /// Every name key (and word-prefix of a multi-word key): [`geo_format::names_get`].
+    names: &'static [[u64; 2]],
     candidates: &'static [u32],
     admin1_rows: &'static [u32],
     admin2_rows: &'static [u32],
@@ -427,7 +435,7 @@ impl std::fmt::Debug for Gazetteer {
             "Gazetteer({} places, {} regions, {} keys)",
             self.rows.len(),
             self.regions.len(),
-            self.names.len()
+            self.names.iter().filter(|s| s[0] != 0).count()
         )
     }
 }
@@ -631,8 +639,6 @@ impl Gazetteer {
     }
 
     fn load() -> Gazetteer {
-        let names = fst::Map::new(&include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"))[..])
-            .expect("build.rs writes a valid names index");
         let strings = include_str!(concat!(env!("OUT_DIR"), "/strings.txt"));
         let countries: Vec<(&str, &str, u32)> =
             include_str!(concat!(env!("OUT_DIR"), "/countries.tsv"))
@@ -683,8 +689,7 @@ impl Gazetteer {
         Gazetteer {
             rows: bytemuck::cast_slice(table!("rows.bin")),
             strings,
-            names,
-            names_bloom: bytemuck::cast_slice(table!("names.bloom")),
+            names: bytemuck::cast_slice(table!("names.bin")),
             candidates: bytemuck::cast_slice(table!("candidates.bin")),
             admin1_rows: bytemuck::cast_slice(table!("admin1.bin")),
             admin2_rows: bytemuck::cast_slice(table!("admin2.bin")),
@@ -704,10 +709,9 @@ impl Gazetteer {
     pub fn place(&self, i: u32) -> Place<'_> {
         let r = &self.rows[i as usize];
         let (cc2, cc3, _) = self.countries[usize::from(r.country)];
-        let start = r.name_start as usize;
         Place {
             geonameid: u64::from(r.geonameid),
-            name: &self.strings[start..start + usize::from(r.name_len)],
+            name_at: (self.strings, r.name_start, r.name_len),
             lat: r.lat,
             lon: r.lon,
             feature_class: if r.flags & POPULATED != 0 { "P" } else { "A" },
@@ -732,13 +736,8 @@ impl Gazetteer {
         }
         // The words news repeats are answered by the small cache; most others name no place,
         // which the filter says before the index is walked.
-        let packed = RECENT.with_borrow_mut(|recent| {
-            recent.get_or(key, |k| {
-                bloom_may_contain(self.names_bloom, k.as_bytes())
-                    .then(|| self.names.get(k))
-                    .flatten()
-            })
-        });
+        let packed = RECENT
+            .with_borrow_mut(|recent| recent.get_or(key, |k| names_get(self.names, k.as_bytes())));
         let candidates: &'static [u32] = self.candidates;
         packed.map(|v| {
             let (start, count, flags) = geo_format::unpack(v);
@@ -1684,6 +1683,7 @@ pub fn distance_km(a: (f32, f32), b: (f32, f32)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo_format::MAX_CANDIDATES;
     use eventwire_text::tokenize;
 
     fn resolve(s: &str) -> Vec<(String, Target)> {
@@ -1751,7 +1751,7 @@ mod tests {
             Target::Place(i) => i,
             Target::Region(_) => panic!("{found:?}"),
         });
-        assert_eq!((frankfort.name, frankfort.cc2), ("Frankfort", "US"));
+        assert_eq!((frankfort.name(), frankfort.cc2), ("Frankfort", "US"));
         assert_eq!(g.admin1_of(&frankfort).map(|a| a.geonameid), Some(6254925));
         assert!(resolve("Mr Paterson said so.").is_empty());
         assert!(resolve("A BA spokesman said so.").is_empty());
@@ -1812,8 +1812,8 @@ mod tests {
             "llanfairpwllgwyngyllgogerychwyrn",
         ] {
             assert_eq!(
-                recent.get_or(key, |k| g.names.get(k)),
-                g.names.get(key),
+                recent.get_or(key, |k| names_get(g.names, k.as_bytes())),
+                names_get(g.names, key.as_bytes()),
                 "{key}"
             );
         }
@@ -1878,24 +1878,42 @@ mod tests {
     }
 
     #[test]
-    fn the_names_filter_passes_every_key_and_few_others() {
-        use fst::Streamer;
+    fn every_name_of_every_place_is_found_and_words_that_name_none_are_not() {
+        use std::io::Read;
         let g = Gazetteer::bundled();
-        let mut keys = g.names.stream();
-        let mut n = 0;
-        while let Some((key, _)) = keys.next() {
-            assert!(bloom_may_contain(g.names_bloom, key), "{key:?}");
-            n += 1;
+        let gz = include_bytes!("../../../data/geo/places.tsv.gz");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        let mut names = 0;
+        for (row, (_, line)) in crate::gazetteer_source::content_lines(&text).enumerate() {
+            let place = crate::gazetteer_source::parse_place_line(line).unwrap();
+            for name in place.names() {
+                let key = name_key(name);
+                let (cands, _) = g.entry(&key).unwrap_or_else(|| panic!("{key:?}"));
+                // A key keeps its most prominent candidates only.
+                assert!(
+                    cands.len() == MAX_CANDIDATES
+                        || cands
+                            .iter()
+                            .any(|&c| decode(c).0 == Target::Place(row as u32)),
+                    "{key:?} misses row {row}"
+                );
+                if let Some((first, _)) = key.split_once(' ') {
+                    assert!(
+                        g.entry(first).is_some_and(|(_, f)| f & PREFIX != 0),
+                        "{first:?}"
+                    );
+                }
+                names += 1;
+            }
         }
-        let absent: Vec<String> = (0..20_000).map(|i| format!("zq{i}x")).collect();
-        let passed = absent
-            .iter()
-            .filter(|k| bloom_may_contain(g.names_bloom, k.as_bytes()))
+        assert!(names > 600_000, "{names} names");
+        let found = (0..20_000)
+            .filter(|i| names_get(g.names, format!("zq{i}x").as_bytes()).is_some())
             .count();
-        assert!(
-            n > 100_000 && passed < absent.len() / 33,
-            "{n} keys, {passed} passed"
-        );
+        assert_eq!(found, 0);
     }
 
     #[test]

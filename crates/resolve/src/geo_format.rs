@@ -4,14 +4,13 @@
 //!
 //! Tables (written to `OUT_DIR`, embedded with `include_bytes!`, native byte order):
 //! - `rows.bin`: one [`Row`] per `places.tsv.gz` row, in file order;
-//! - `names.fst`: an `fst` map from every name key ([`name_key`]) and every word-prefix of a
-//!   multi-word key to a [`pack`]ed candidate range and key flags; prefixes alone have no
-//!   candidates;
+//! - `names.bin`: a hash table ([`names_get`]) from every name key ([`name_key`]) and every
+//!   word-prefix of a multi-word key to a [`pack`]ed candidate range and key flags; prefixes alone
+//!   have no candidates. One probe of one cache line answers most lookups, found or not (an `fst`
+//!   map, a third of the size, walked a dozen scattered nodes per name found);
 //! - `candidates.bin`: `u32` candidates, each a row index (with [`PRIMARY`] when the key is the
 //!   row's primary name or a reviewed alias) or [`REGION`] + a region index; most prominent first, at most
 //!   [`MAX_CANDIDATES`] per key;
-//! - `names.bloom`: a blocked Bloom filter of every `names.fst` key ([`bloom_insert`]): most
-//!   capitalised words name no place, and one cache line says so sooner than a walk of the index;
 //! - `admin1.bin`, `admin2.bin`: for each admin key ("UA.05", "US.KY.067") the row index of its
 //!   unit, or [`NONE`];
 //! - `strings.txt`: primary names, concatenated; `countries.tsv` (`cc2 TAB cc3 TAB row`, row empty
@@ -81,40 +80,54 @@ pub fn unpack(v: u64) -> (usize, usize, u8) {
     ((v >> 16) as usize, (v & 0xff) as usize, (v >> 8) as u8)
 }
 
-/// Filter bits per key of `names.bloom` (about 1 % false positives with [`BLOOM_PROBES`]).
-pub const BLOOM_BITS_PER_KEY: usize = 12;
-/// Bits set per key, all in one 512-bit block.
-const BLOOM_PROBES: u64 = 6;
-
-/// Number of 64-bit words of the filter for `keys` keys: a power of two of 512-bit blocks.
-pub fn bloom_words(keys: usize) -> usize {
-    (keys * BLOOM_BITS_PER_KEY / 512).max(1).next_power_of_two() * 8
+/// Slots of the names table for `keys` keys: a power of two, at most two-thirds full.
+pub fn name_slots(keys: usize) -> usize {
+    (keys * 3 / 2 + 1).next_power_of_two()
 }
 
-/// The first word of a key's block and its bits' positions in the block.
-fn bloom_probes(filter_words: usize, key: &[u8]) -> (usize, impl Iterator<Item = usize>) {
-    let h = twox_hash::XxHash3_64::oneshot(key);
-    let blocks = filter_words / 8;
-    let block = ((h >> 32) as usize & (blocks - 1)) * 8;
-    let step = (h >> 16) | 1;
-    (
-        block,
-        (0..BLOOM_PROBES).map(move |j| (h.wrapping_add(j.wrapping_mul(step)) & 511) as usize),
-    )
+/// A key's 64-bit fingerprint in the names table (never 0, which marks an empty slot). Two keys
+/// of the gazetteer never share one (the build checks); a word that is no key shares one with a
+/// key with odds of about one in 10^18 per lookup.
+fn name_hash(key: &[u8]) -> u64 {
+    twox_hash::XxHash3_64::oneshot(key).max(1)
 }
 
-/// Adds a key to a filter of [`bloom_words`] words.
-pub fn bloom_insert(filter: &mut [u64], key: &[u8]) {
-    let (block, bits) = bloom_probes(filter.len(), key);
-    for b in bits {
-        filter[block + b / 64] |= 1 << (b % 64);
+/// Adds a key and its [`pack`]ed value to a names table of [`name_slots`] `[fingerprint, value]`
+/// slots (open addressing, linear probing). Fails when another key has the same fingerprint.
+pub fn names_insert(table: &mut [[u64; 2]], key: &[u8], value: u64) -> Result<(), String> {
+    let h = name_hash(key);
+    let mask = table.len() - 1;
+    let mut i = h as usize & mask;
+    loop {
+        match table[i][0] {
+            0 => {
+                table[i] = [h, value];
+                return Ok(());
+            }
+            f if f == h => {
+                return Err(format!(
+                    "names table: {:?} has the fingerprint of another key",
+                    String::from_utf8_lossy(key)
+                ))
+            }
+            _ => i = (i + 1) & mask,
+        }
     }
 }
 
-/// False when the key was never added; true when it was (or, rarely, when it was not).
-pub fn bloom_may_contain(filter: &[u64], key: &[u8]) -> bool {
-    let (block, mut bits) = bloom_probes(filter.len(), key);
-    bits.all(|b| filter[block + b / 64] & (1 << (b % 64)) != 0)
+/// The [`pack`]ed value of a key in a names table, if it holds the key: one probe of one cache
+/// line for most keys, present or not.
+pub fn names_get(table: &[[u64; 2]], key: &[u8]) -> Option<u64> {
+    let h = name_hash(key);
+    let mask = table.len() - 1;
+    let mut i = h as usize & mask;
+    loop {
+        match table[i] {
+            [0, _] => return None,
+            [f, v] if f == h => return Some(v),
+            _ => i = (i + 1) & mask,
+        }
+    }
 }
 
 /// The lookup key of a name: normalised, hyphens as spaces, single spaces.
