@@ -49,6 +49,9 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Pairs of passes (with and without event locations) the coder benchmark times.
+const ROUNDS: usize = 5;
+
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let shared = match args.shared {
         Some(s) => std::path::PathBuf::from(s),
@@ -107,9 +110,11 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     debug_assert_eq!(sentences, again);
 
     // Warm up (allocator, page cache, thread pool) on one copy of the corpus with both coders,
-    // then time each full pass three times, alternating, and keep the fastest of each. Passes
-    // are timed by the clock and by the CPU time the process used: other programs on the machine
-    // lengthen the first, hardly the second.
+    // then time [`ROUNDS`] pairs of full passes, one with event locations and one without, in
+    // alternating order. A pair's passes run seconds apart, so the machine's slow drifts (this VM
+    // moves by a quarter between runs) touch both alike: the share geolocation adds is the
+    // median of the pairs' ratios. Passes are timed by the clock and by the CPU time the process
+    // used; throughput is each coder's fastest pass.
     let warm = &articles[..articles.len().min(base.len())];
     warm.par_iter().for_each(|a| {
         drop(located.code(a));
@@ -124,14 +129,33 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         (n, t.elapsed().as_secs_f64(), cpu_secs() - cpu)
     };
     let (mut all_secs, mut no_geo_secs) = (f64::MAX, f64::MAX);
-    let (mut all_cpu, mut no_geo_cpu) = (f64::MAX, f64::MAX);
     let (mut events, mut unlocated) = (0, 0);
-    for _ in 0..3 {
-        let (n, secs, cpu) = pass(&located);
-        (events, all_secs, all_cpu) = (n, all_secs.min(secs), all_cpu.min(cpu));
-        let (n, secs, cpu) = pass(&coder);
-        (unlocated, no_geo_secs, no_geo_cpu) = (n, no_geo_secs.min(secs), no_geo_cpu.min(cpu));
+    let (mut clock_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let (located_pass, plain_pass) = if round % 2 == 0 {
+            let l = pass(&located);
+            (l, pass(&coder))
+        } else {
+            let p = pass(&coder);
+            (pass(&located), p)
+        };
+        (events, unlocated) = (located_pass.0, plain_pass.0);
+        all_secs = all_secs.min(located_pass.1);
+        no_geo_secs = no_geo_secs.min(plain_pass.1);
+        clock_ratios.push(located_pass.1 / plain_pass.1);
+        cpu_ratios.push(located_pass.2 / plain_pass.2);
     }
+    let added = |ratios: &mut Vec<f64>| {
+        ratios.sort_by(f64::total_cmp);
+        let pct = |r: f64| 100.0 * (r - 1.0);
+        format!(
+            "{:.0}% (pairs {:.0}–{:.0}%)",
+            pct(ratios[ratios.len() / 2]),
+            pct(ratios[0]),
+            pct(ratios[ratios.len() - 1])
+        )
+    };
+    let (clock_added, cpu_added) = (added(&mut clock_ratios), added(&mut cpu_ratios));
 
     let slice = &articles[..articles.len().min(base.len())];
     let slice_bytes: usize = slice.iter().map(|a| a.title.len() + a.text.len() + 1).sum();
@@ -148,7 +172,12 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         sentences as f64 / all_secs,
         mb / all_secs
     );
-    println!("no geo:     {:>10.0} sentences/s  {:>7.2} MB/s  {unlocated} events; geolocation adds {:.0}% time, {:.0}% CPU time", sentences as f64 / no_geo_secs, mb / no_geo_secs, 100.0 * (all_secs / no_geo_secs - 1.0), 100.0 * (all_cpu / no_geo_cpu - 1.0));
+    println!(
+        "no geo:     {:>10.0} sentences/s  {:>7.2} MB/s  {unlocated} events",
+        sentences as f64 / no_geo_secs,
+        mb / no_geo_secs
+    );
+    println!("geolocation adds (median of {ROUNDS} paired passes): {clock_added} time, {cpu_added} CPU time");
     println!(
         "text stage: {:>10.0} sentences/s  {:>7.2} MB/s  (baseline: segment + tokenize only)",
         sentences as f64 / text_secs,
