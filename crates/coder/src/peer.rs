@@ -1606,6 +1606,25 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_phrase_that_starts_with_the_needs_the() {
+        let mut d = Dictionaries::default();
+        let mut errors = Vec::new();
+        d.parse_actors(
+            "a.txt",
+            "GONDOR_ [GON]\nTHE_WHITE_TOWER [GONGOV]\n",
+            &mut errors,
+        );
+        d.parse_verbs("v.txt", "--- ATTACK [190] ---\nATTACK\n", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let c = PeerCoder::new(d, LexiconBuilder::codes_only()).0;
+        assert_eq!(
+            events(&c, "The White Tower attacked Gondor."),
+            [triple("GONGOV", "GON", "190")]
+        );
+        assert_eq!(events(&c, "A White Tower attacked Gondor."), []);
+    }
+
+    #[test]
     fn a_relative_clause_has_no_subject_before_it() {
         let c = coder();
         assert_eq!(

@@ -43,8 +43,8 @@ fn petrarch2_gsr_on_gigaword_sample() {
     let r = petrarch_gsr(&gsr, Some(&text), &config, None).unwrap();
     let passed = r.get("passed").unwrap();
     assert!(
-        passed >= 45.0,
-        "PETRARCH2 GSR: {passed}/74 passed, floor 45\n{r}"
+        passed >= 46.0,
+        "PETRARCH2 GSR: {passed}/74 passed, floor 46\n{r}"
     );
 }
 
@@ -58,6 +58,6 @@ fn tabari_validation_records() {
     let passed = r.get("passed").unwrap();
     assert!(
         passed >= 442.0,
-        "TABARI validation: {passed}/444 passed, floor 452\n{r}"
+        "TABARI validation: {passed}/444 passed, floor 442\n{r}"
     );
 }

@@ -227,10 +227,17 @@ impl ActorBuilder {
         (self.entries.len() - 1) as u32
     }
 
+    /// Adds a phrase of our lexicon: a leading "the" is optional in text ("the Kremlin").
     fn phrase(&mut self, text: &str, entry: u32) {
+        self.phrase_with(text, entry, false);
+    }
+
+    /// Adds a phrase; `the_as_written` keeps a leading "the" as a word the text must have (a peer
+    /// dictionary's `THE_ISLAMIC_STATE` is not "an Islamic state").
+    fn phrase_with(&mut self, text: &str, entry: u32, the_as_written: bool) {
         let toks = tokenize(text, 0, text.len());
         let mut toks: &[Token] = &toks;
-        if toks.len() > 1 && toks[0].norm == "the" {
+        if toks.len() > 1 && toks[0].norm == "the" && !the_as_written {
             toks = &toks[1..];
         }
         if toks.is_empty() {
@@ -588,7 +595,7 @@ impl ActorBuilder {
     pub(crate) fn add_parsed(&mut self, e: ActorEntry, phrases: &[String]) {
         let i = self.add(e);
         for p in phrases {
-            self.phrase(p, i);
+            self.phrase_with(p, i, true);
         }
     }
 
