@@ -1565,16 +1565,22 @@ mod tests {
 
     /// A coder with three actors, the given verbs and agents, PETRARCH2 semantics or not.
     fn peer_coder(verbs: &str, agents: &str, petrarch2: bool) -> PeerCoder {
+        peer_coder_of(
+            "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\n",
+            verbs,
+            agents,
+            petrarch2,
+        )
+    }
+
+    /// A coder with the given actors, verbs and agents.
+    fn peer_coder_of(actors: &str, verbs: &str, agents: &str, petrarch2: bool) -> PeerCoder {
         let mut d = Dictionaries {
             petrarch2,
             ..Default::default()
         };
         let mut errors = Vec::new();
-        d.parse_actors(
-            "a.txt",
-            "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\n",
-            &mut errors,
-        );
+        d.parse_actors("a.txt", actors, &mut errors);
         d.parse_agents("g.txt", agents, &mut errors);
         d.parse_verbs("v.txt", verbs, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
@@ -1607,16 +1613,12 @@ mod tests {
 
     #[test]
     fn a_peer_phrase_that_starts_with_the_needs_the() {
-        let mut d = Dictionaries::default();
-        let mut errors = Vec::new();
-        d.parse_actors(
-            "a.txt",
+        let c = peer_coder_of(
             "GONDOR_ [GON]\nTHE_WHITE_TOWER [GONGOV]\n",
-            &mut errors,
+            "--- ATTACK [190] ---\nATTACK\n",
+            "",
+            false,
         );
-        d.parse_verbs("v.txt", "--- ATTACK [190] ---\nATTACK\n", &mut errors);
-        assert!(errors.is_empty(), "{errors:?}");
-        let c = PeerCoder::new(d, LexiconBuilder::codes_only()).0;
         assert_eq!(
             events(&c, "The White Tower attacked Gondor."),
             [triple("GONGOV", "GON", "190")]
