@@ -326,6 +326,7 @@ impl PeerCoder {
                 .cloned()
                 .unwrap_or_else(|| e.ew.cameo.clone());
             let code = self.headless_subject(e).unwrap_or(code);
+            let code = self.nested_code(e, &code).unwrap_or(code);
             if code == "###" {
                 return Err(DiscardKind::Sentence);
             }
@@ -764,6 +765,43 @@ impl PeerCoder {
         None
     }
 
+    /// PETRARCH2's verb+verb meaning: a bare appeal, intention or demand verb (020, 030, 100)
+    /// with "to" and a cooperative verb after it means that verb's act in its own family ("wants
+    /// to help" is 033, "are seeking to deepen a partnership" 031), when CAMEO has the code.
+    fn nested_code(&self, e: &Event, code: &str) -> Option<String> {
+        if !self.dicts.petrarch2 {
+            return None;
+        }
+        let verb = e.ew.evidence.get("event")?;
+        let start = text_before(e, verb[0]).len();
+        let end = text_before(e, verb[1]).len();
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let (outer, inner) = match (
+            words(&e.text[..start]).as_slice(),
+            words(e.text.get(start..end)?).as_slice(),
+        ) {
+            // "… seeking to [deepen a partnership]": the trigger is the nested verb's.
+            ([.., outer, to], _) if to == "to" => (self.verb_code(outer)?, code.to_string()),
+            // "[wants to help]": a pattern took the nested verb for its noun.
+            (_, [outer, to, nested]) if to == "to" => {
+                (self.verb_code(outer)?, self.verb_code(nested)?)
+            }
+            _ => return None,
+        };
+        let combined = combined_code(&outer, &inner)?;
+        self.coder
+            .lexicon()
+            .codes
+            .get(&combined)
+            .is_some()
+            .then_some(combined)
+    }
+
     /// The dictionary code of a verb word in any regular inflection ("attacked", "wants").
     fn verb_code(&self, word: &str) -> Option<String> {
         let w = word.to_lowercase();
@@ -1086,6 +1124,38 @@ impl PeerCoder {
             })
             .collect()
     }
+}
+
+/// CAMEO's appeal (02), intention (03) and demand (10) families each hold one code per kind of
+/// cooperation, in the same order: diplomatic cooperation (05 → x2), material
+/// cooperation (06 → x1, 061–064 → x11–x14), aid (07 → x3, 071–074 → x31–x34) and yielding (08 →
+/// x5; political reform, 083, → x4; 081, 082, 084–087 → x51–x56). The code of an `outer` verb of
+/// one of those families (bare) whose act is `inner`. Consulting (04) is a family of its own, as
+/// in PETRARCH2: "prepared to attend" stays 042.
+fn combined_code(outer: &str, inner: &str) -> Option<String> {
+    let family = match outer {
+        "020" => "02",
+        "030" => "03",
+        "100" => "10",
+        _ => return None,
+    };
+    let sub = inner.get(2..3).unwrap_or("0");
+    let (kind, detail) = match (inner.get(..2)?, sub) {
+        ("05", _) => ("2", None),
+        ("06", "1" | "2" | "3" | "4") => ("1", Some(sub)),
+        ("06", _) => ("1", None),
+        ("07", "1" | "2" | "3" | "4") => ("3", Some(sub)),
+        ("07", _) => ("3", None),
+        ("08", "3") => ("4", None),
+        ("08", "1" | "2") => ("5", Some(sub)),
+        ("08", "4") => ("5", Some("3")),
+        ("08", "5") => ("5", Some("4")),
+        ("08", "6") => ("5", Some("5")),
+        ("08", "7") => ("5", Some("6")),
+        ("08", _) => ("5", None),
+        _ => return None,
+    };
+    Some(format!("{family}{kind}{}", detail.unwrap_or("")))
 }
 
 /// The conjunctions "and" of a sentence (as char offsets) with the word after each (its char
@@ -1624,6 +1694,31 @@ mod tests {
             [triple("GONGOV", "GON", "190")]
         );
         assert_eq!(events(&c, "A White Tower attacked Gondor."), []);
+    }
+
+    #[test]
+    fn an_intention_to_act_takes_the_act_in_its_family() {
+        let c = peer_coder(
+            "--- INTEND [030] ---\nWANT\nSEEK\n\n--- AID [070] ---\nHELP\n\n--- DEEPEN [060] ---\nDEEPEN\n- * TIES [060]\n",
+            "",
+            true,
+        );
+        assert_eq!(
+            events(&c, "Gondor wants to help Rohan."),
+            [triple("GON", "ROH", "033")]
+        );
+        assert_eq!(
+            events(&c, "Gondor is seeking to deepen ties with Rohan."),
+            [triple("GON", "ROH", "031")]
+        );
+        assert_eq!(
+            events(&c, "Gondor helped Rohan."),
+            [triple("GON", "ROH", "070")]
+        );
+        assert_eq!(combined_code("100", "0841").as_deref(), Some("1053"));
+        assert_eq!(combined_code("020", "072").as_deref(), Some("0232"));
+        assert_eq!(combined_code("030", "042"), None);
+        assert_eq!(combined_code("170", "070"), None);
     }
 
     #[test]
