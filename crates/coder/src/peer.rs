@@ -339,7 +339,8 @@ impl PeerCoder {
                     || purpose_of_earlier(events, i)
                     || subordinate_to_earlier(events, i, |o| self.is_event(o))
                     || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id))
-                    || self.misinflected(e))
+                    || self.misinflected(e)
+                    || self.plural_after_and(e))
             {
                 continue;
             }
@@ -1065,6 +1066,40 @@ impl PeerCoder {
             })
     }
 
+    /// Whether the trigger is a plural noun after "and" rather than a verb sharing the subject:
+    /// verbs that share a subject share a tense, so in "The government announced asset freezes
+    /// and bans on travel" the "-s" word after an earlier past-tense verb is a noun.
+    fn plural_after_and(&self, e: &Event) -> bool {
+        let (Some(verb), Some(actor)) = (e.ew.evidence.get("event"), e.ew.evidence.get("actor"))
+        else {
+            return false;
+        };
+        if actor[1] > verb[0] {
+            return false;
+        }
+        let from = text_before(e, actor[1]).len();
+        let to = text_before(e, verb[0]).len();
+        let words: Vec<String> = e.text[from..to]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let trigger: String = e.text[to..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        let Some((last, rest)) = words.split_last() else {
+            return false;
+        };
+        last == "and"
+            && trigger.ends_with('s')
+            && !trigger.ends_with("ss")
+            && rest
+                .iter()
+                .any(|w| w.ends_with("ed") && self.verb_code(w).is_some())
+    }
+
     /// Whether a coder event carries a peer event code (not `---`, `+++` or a discard).
     fn is_event(&self, e: &Event) -> bool {
         let code = self
@@ -1719,6 +1754,19 @@ mod tests {
         assert_eq!(combined_code("020", "072").as_deref(), Some("0232"));
         assert_eq!(combined_code("030", "042"), None);
         assert_eq!(combined_code("170", "070"), None);
+    }
+
+    #[test]
+    fn an_s_word_after_and_past_a_past_tense_verb_is_a_noun() {
+        let c = coder_with(
+            "--- ANNOUNCE [010] ---\nANNOUNCE\n\n--- ATTACK [190] ---\nATTACK\n- * (ON +) [190]\n",
+        );
+        let coded = events(&c, "Gondor announced new sanctions and attacks on Rohan.");
+        assert!(!coded.iter().any(|t| t.2 == "190"), "{coded:?}");
+        assert_eq!(
+            events(&c, "Gondor announced new sanctions and attacked Rohan."),
+            [triple("GON", "ROH", "190")]
+        );
     }
 
     #[test]
