@@ -38,6 +38,11 @@ pub struct IngestArgs {
     /// Skip event locations (the gazetteer is then never loaded).
     #[arg(long)]
     no_locations: bool,
+    /// Learn each outlet's home province (URL host, else source) from the places in its articles
+    /// first, as `code --outlet-homes` does: for local news. Reads the inputs twice. An article
+    /// already stored unchanged is not coded again, so homes learned later do not touch it.
+    #[arg(long)]
+    outlet_homes: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -169,9 +174,18 @@ fn ingest_counted(args: IngestArgs) -> Result<usize> {
     let coded_at = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut store = Store::open(&args.db)?;
     let planner = Store::open(&args.db)?;
-    let coder = Coder::bundled()
+    let mut coder = Coder::bundled()
         .with_locations(!args.no_locations)
         .with_coded_date(&coded_at);
+    if args.outlet_homes {
+        let inputs: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let homes = crate::learn_outlet_homes(&inputs, args.published.as_deref())?;
+        coder = coder.with_outlet_homes(std::sync::Arc::new(homes));
+    }
     let bar = progress_bar();
     let bad = std::sync::atomic::AtomicUsize::new(0);
     let report = |msg: &str| {
@@ -451,6 +465,7 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
             // Some pages give no date; a user would pass `--published` for them.
             published: Some("2020-01-01".into()),
             no_locations: false,
+            outlet_homes: false,
         })?;
         let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
         let mb = paths.iter().map(|p| size(p)).sum::<u64>() as f64 / 1e6;

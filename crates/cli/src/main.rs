@@ -607,7 +607,10 @@ fn eval(set: EvalSet) -> Result<ExitCode> {
 }
 
 /// Each outlet's home province, learned from a first pass over `inputs` (`--outlet-homes`).
-fn learn_outlet_homes(inputs: &[String], published: Option<&str>) -> Result<OutletHomes> {
+pub(crate) fn learn_outlet_homes(
+    inputs: &[String],
+    published: Option<&str>,
+) -> Result<OutletHomes> {
     if inputs.iter().any(|i| i == "-") {
         bail!("--outlet-homes reads the inputs twice, so it cannot read stdin");
     }

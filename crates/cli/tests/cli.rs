@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_eventwire"))
 }
@@ -241,22 +243,7 @@ fn geoparse_writes_mentions_and_outlet_homes_rank_a_local_papers_places() {
     assert!(mentions
         .iter()
         .any(|m| m["text"] == "Stepanakert" && m["geonameid"] == 146970));
-    // A Louisiana paper: three articles name Louisiana places, the fourth a bare "Jena".
-    let stories = [
-        "The council met in Shreveport, Louisiana, on Monday.",
-        "Floods closed roads in Lafayette and Baton Rouge.",
-        "A fire in Monroe, La., destroyed a barn.",
-        "Deputies searched a home in Jena.",
-    ];
-    let jsonl: String = stories
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let a = serde_json::json!({"id": format!("t{i}"), "title": "", "text": t,
-                "published": "2009-03-20", "url": format!("https://www.towntalk.example/{i}")});
-            format!("{a}\n")
-        })
-        .collect();
+    let jsonl = common::local_paper_jsonl();
     let file = temp("local-paper.jsonl", jsonl.as_bytes());
     let jena = |extra: &[&str]| {
         json_lines(

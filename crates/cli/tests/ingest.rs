@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_eventwire"))
 }
@@ -167,4 +169,33 @@ fn export_of_a_missing_store_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such store"));
+}
+
+#[test]
+fn ingest_learns_outlet_homes_like_code() {
+    let scratch = temp_dir("homes");
+    let dir = scratch.path();
+    let jsonl = common::local_paper_jsonl();
+    let input = dir.join("local-paper.jsonl");
+    std::fs::write(&input, jsonl).unwrap();
+    let jena_country = |name: &str, extra: &[&str]| {
+        let db = dir.join(name);
+        let mut args = vec![
+            "ingest",
+            input.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args);
+        export(&db, &[])
+            .into_iter()
+            .find(|e| e["ew"]["article_id"] == "t3")
+            .map(|e| e["event_loc"]["country_code"].as_str().unwrap().to_string())
+    };
+    assert_eq!(jena_country("plain.db", &[]).as_deref(), Some("DEU"));
+    assert_eq!(
+        jena_country("homes.db", &["--outlet-homes"]).as_deref(),
+        Some("USA")
+    );
 }
