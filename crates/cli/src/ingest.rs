@@ -378,23 +378,6 @@ fn print_summary(s: &Summary) {
     );
 }
 
-/// User + system CPU time of this process so far (Linux; 0 elsewhere): on a shared machine
-/// it measures the work where wall time measures the neighbours too.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let ticks: Vec<f64> = after
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    ticks.iter().sum::<f64>() / 100.0
-}
-
 /// Removes a store file and its WAL companions.
 fn remove_store(db: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
@@ -458,7 +441,7 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
     }
     let mixed_db = db.clone().unwrap_or_else(|| dir.join("bench.db"));
     let run = |label: &str, paths: &[PathBuf], db: &Path| -> Result<()> {
-        let (t, cpu) = (Instant::now(), cpu_seconds());
+        let (t, cpu) = (Instant::now(), crate::bench::cpu_seconds());
         let n = ingest_counted(IngestArgs {
             paths: paths.to_vec(),
             db: db.to_path_buf(),
@@ -467,7 +450,7 @@ pub fn bench(target: BenchTarget, shared: &Path) -> Result<ExitCode> {
             no_locations: false,
             outlet_homes: false,
         })?;
-        let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+        let (secs, cpu) = (t.elapsed().as_secs_f64(), crate::bench::cpu_seconds() - cpu);
         let mb = paths.iter().map(|p| size(p)).sum::<u64>() as f64 / 1e6;
         println!(
             "{label}: {n} articles in {secs:.1} s, {:.0} articles/s, {:.2} MB/s of input \

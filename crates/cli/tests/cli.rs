@@ -39,8 +39,9 @@ fn temp(name: &str, bytes: &[u8]) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// The JSON lines a successful run printed.
-fn json_lines(out: Output) -> Vec<serde_json::Value> {
+/// The JSON lines a successful run of `eventwire ARGS` printed.
+fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = bin().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -55,12 +56,7 @@ fn json_lines(out: Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn codes_the_shipped_example_as_plover_jsonl() {
-    let lines = json_lines(
-        bin()
-            .args(["code", &repo("examples/karabakh.jsonl")])
-            .output()
-            .unwrap(),
-    );
+    let lines = json_lines(&["code", &repo("examples/karabakh.jsonl")]);
     assert!(lines.len() >= 5, "only {} events", lines.len());
     for e in &lines {
         for key in [
@@ -234,29 +230,17 @@ fn stdin_jsonl_streams_in_order_across_batches() {
 
 #[test]
 fn geoparse_writes_mentions_and_outlet_homes_rank_a_local_papers_places() {
-    let mentions = json_lines(
-        bin()
-            .args(["geoparse", &repo("examples/karabakh.jsonl")])
-            .output()
-            .unwrap(),
-    );
+    let mentions = json_lines(&["geoparse", &repo("examples/karabakh.jsonl")]);
     assert!(mentions
         .iter()
         .any(|m| m["text"] == "Stepanakert" && m["geonameid"] == 146970));
     let jsonl = common::local_paper_jsonl();
     let file = temp("local-paper.jsonl", jsonl.as_bytes());
     let jena = |extra: &[&str]| {
-        json_lines(
-            bin()
-                .arg("geoparse")
-                .arg(&file)
-                .args(extra)
-                .output()
-                .unwrap(),
-        )
-        .into_iter()
-        .find(|m| m["text"] == "Jena")
-        .map(|m| m["country_code"].as_str().unwrap().to_string())
+        json_lines(&[&["geoparse", file.as_str()], extra].concat())
+            .into_iter()
+            .find(|m| m["text"] == "Jena")
+            .map(|m| m["country_code"].as_str().unwrap().to_string())
     };
     assert_eq!(jena(&[]).as_deref(), Some("DEU"));
     assert_eq!(jena(&["--outlet-homes"]).as_deref(), Some("USA"));

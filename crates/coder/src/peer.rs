@@ -19,7 +19,7 @@
 use crate::{CodeError, Coder};
 use eventwire_lexicon::petrarch::{Dictionaries, DiscardKind};
 use eventwire_lexicon::{LexiconBuilder, LexiconError};
-use eventwire_model::{plover_quad, Article, Entity, Event};
+use eventwire_model::{plover_quad, Article, CharSpan, Entity, Event};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// (source, target, code).
@@ -297,7 +297,7 @@ impl PeerCoder {
         let mut keep: Vec<usize> = (0..events.len()).collect();
         if self.dicts.stems {
             // TABARI codes the first verb of a sentence (its compounds and paired codes aside).
-            let start = |e: &Event| e.ew.evidence.get("event").map_or(usize::MAX, |s| s[0]);
+            let start = |e: &Event| span(e, "event").map_or(usize::MAX, |s| s[0]);
             if let Some(first) = events
                 .iter()
                 .filter(|e| self.codes.get(&e.ew.pattern_id).is_none_or(|c| c != "---"))
@@ -455,20 +455,21 @@ impl PeerCoder {
     /// (these replace the verb's own), of a verb conjoined to a coded one (replacing its
     /// untargeted events), and of each member of a compound subject.
     fn recode_hidden(&self, article: &Article, sentence: &mut Vec<Event>) {
-        let span = |e: &Event| e.ew.evidence.get("event").map(|v| v[0]);
+        let trigger_at = |e: &Event| span(e, "event").map(|v| v[0]);
         let retargeted = self.phrase_joints(article, sentence);
         if !retargeted.is_empty() {
-            let triggers: HashSet<Option<usize>> = retargeted.iter().map(span).collect();
-            sentence.retain(|e| !triggers.contains(&span(e)));
+            let triggers: HashSet<Option<usize>> = retargeted.iter().map(trigger_at).collect();
+            sentence.retain(|e| !triggers.contains(&trigger_at(e)));
             sentence.extend(retargeted);
         }
         let (swallowed, misread) = self.swallowed_by_conjoined(article, sentence);
-        sentence.retain(|e| !span(e).is_some_and(|v| misread.contains(&v)));
+        sentence.retain(|e| !trigger_at(e).is_some_and(|v| misread.contains(&v)));
         sentence.extend(swallowed);
         let conjoined = self.conjoined(article, sentence);
-        let triggers: HashSet<Option<usize>> = conjoined.iter().map(span).collect();
-        sentence
-            .retain(|e| !triggers.contains(&span(e)) || e.ew.evidence.contains_key("recipient"));
+        let triggers: HashSet<Option<usize>> = conjoined.iter().map(trigger_at).collect();
+        sentence.retain(|e| {
+            !triggers.contains(&trigger_at(e)) || e.ew.evidence.contains_key("recipient")
+        });
         sentence.extend(conjoined);
         let members = self.compound_members(article, sentence);
         sentence.extend(members);
@@ -483,7 +484,6 @@ impl PeerCoder {
         let Some(first) = sentence.first() else {
             return Vec::new();
         };
-        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
         let chars: Vec<char> = first.text.chars().collect();
         let base = first.text_info.start;
         let mut out = Vec::new();
@@ -536,7 +536,6 @@ impl PeerCoder {
         let Some(first) = sentence.first() else {
             return Vec::new();
         };
-        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
         // Verbs already coded with a target need nothing more.
         let triggers: HashSet<usize> = sentence
             .iter()
@@ -590,7 +589,6 @@ impl PeerCoder {
         let Some(first) = sentence.first() else {
             return (Vec::new(), misread);
         };
-        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
         let triggers: HashSet<usize> = sentence
             .iter()
             .filter_map(|e| span(e, "event").map(|v| v[0]))
@@ -676,7 +674,6 @@ impl PeerCoder {
         if joints.is_empty() {
             return Vec::new();
         }
-        let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
         let start = |e: &Event| span(e, "event").map(|v| v[0]);
         let roles = |e: &Event| (span(e, "actor"), span(e, "recipient"));
         let filled =
@@ -710,9 +707,9 @@ impl PeerCoder {
         if self.dicts.transformations.is_empty() || src.is_empty() {
             return None;
         }
-        let verb = e.ew.evidence.get("event")?;
-        let start = text_before(e, verb[0]).len();
-        let trigger = e.text.get(start..text_before(e, verb[1]).len())?;
+        let range = trigger_range(e)?;
+        let start = range.start;
+        let trigger = e.text.get(range)?;
         let words: Vec<(usize, &str)> = trigger
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -773,18 +770,10 @@ impl PeerCoder {
         if !self.dicts.petrarch2 {
             return None;
         }
-        let verb = e.ew.evidence.get("event")?;
-        let start = text_before(e, verb[0]).len();
-        let end = text_before(e, verb[1]).len();
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
+        let range = trigger_range(e)?;
         let (outer, inner) = match (
-            words(&e.text[..start]).as_slice(),
-            words(e.text.get(start..end)?).as_slice(),
+            lower_words(&e.text[..range.start]).as_slice(),
+            lower_words(e.text.get(range)?).as_slice(),
         ) {
             // "… seeking to [deepen a partnership]": the trigger is the nested verb's.
             ([.., outer, to], _) if to == "to" => (self.verb_code(outer)?, code.to_string()),
@@ -828,8 +817,8 @@ impl PeerCoder {
         if !self.dicts.petrarch2 {
             return None;
         }
-        let verb = e.ew.evidence.get("event")?;
-        let actor = e.ew.evidence.get("actor");
+        let verb = span(e, "event")?;
+        let actor = span(e, "actor");
         let before = text_before(e, verb[0]);
         let participle = e.text[before.len()..]
             .split_whitespace()
@@ -860,7 +849,7 @@ impl PeerCoder {
     /// The actor that opens (after a determiner) the first phrase from the event's trigger on, in
     /// its clause, whose preposition is one of `prepositions`.
     fn phrase_actor(&self, e: &Event, date: u32, prepositions: &[&str]) -> Option<Entity> {
-        let verb = e.ew.evidence.get("event")?;
+        let verb = span(e, "event")?;
         let end = text_before(e, verb[0]).len();
         let clause = e.text[end..].split([',', ';', '.']).next().unwrap_or("");
         let at = |byte: usize| e.text_info.start + e.text[..byte].chars().count();
@@ -898,7 +887,7 @@ impl PeerCoder {
         if !self.dicts.petrarch2 {
             return None;
         }
-        let verb = e.ew.evidence.get("event")?;
+        let verb = span(e, "event")?;
         let start = text_before(e, verb[0]).len();
         let trigger = &e.text[start..text_before(e, verb[1]).len()];
         let mut words = trigger.split_whitespace();
@@ -952,7 +941,7 @@ impl PeerCoder {
         if self.dicts.transformations.is_empty() {
             return None;
         }
-        let verb = e.ew.evidence.get("event")?;
+        let verb = span(e, "event")?;
         let before = text_before(e, verb[0]);
         // The last verb of speech before the trigger, and no actor of the event before it.
         let (at, said) = before
@@ -965,7 +954,7 @@ impl PeerCoder {
             .filter(|(_, w)| SPEECH.contains(&w.to_lowercase().as_str()))
             .last()?;
         let at = e.text_info.start + e.text[..at].chars().count();
-        if e.ew.evidence.get("actor").is_some_and(|a| a[0] < at) {
+        if span(e, "actor").is_some_and(|a| a[0] < at) {
             return None;
         }
         let outer = self.verb_code(said)?;
@@ -1018,7 +1007,7 @@ impl PeerCoder {
     /// words between "of" and the name may be a determiner and lower-case modifiers.
     fn agent_of(&self, e: &Event, entities: &[Entity], role: &str) -> Vec<Entity> {
         let mut out = entities.to_vec();
-        let (Some(first), Some(span)) = (out.first_mut(), e.ew.evidence.get(role)) else {
+        let (Some(first), Some(span)) = (out.first_mut(), span(e, role)) else {
             return out;
         };
         if self.dicts.stems || first.code.is_empty() || !first.sector.is_empty() {
@@ -1044,51 +1033,38 @@ impl PeerCoder {
     /// ("departes"): the peers generate "+ES" only after s, x, z, ch, sh and o, so the word is no
     /// form of the verb.
     fn misinflected(&self, e: &Event) -> bool {
-        let Some(verb) = e.ew.evidence.get("event") else {
+        let Some(range) = trigger_range(e) else {
             return false;
         };
-        let start = text_before(e, verb[0]).len();
-        let trigger = &e.text[start..text_before(e, verb[1]).len()];
         let codes = &self.dicts.verb_codes;
-        trigger
-            .split(|c: char| !c.is_alphanumeric())
-            .map(str::to_lowercase)
-            .any(|w| {
-                let Some(stem) = w.strip_suffix("es") else {
-                    return false;
-                };
-                codes.contains_key(stem)
-                    && !codes.contains_key(&w)
-                    && !codes.contains_key(&w[..w.len() - 1])
-                    && !["s", "x", "z", "ch", "sh", "o"]
-                        .iter()
-                        .any(|end| stem.ends_with(end))
-            })
+        lower_words(&e.text[range]).into_iter().any(|w| {
+            let Some(stem) = w.strip_suffix("es") else {
+                return false;
+            };
+            codes.contains_key(stem)
+                && !codes.contains_key(&w)
+                && !codes.contains_key(&w[..w.len() - 1])
+                && !["s", "x", "z", "ch", "sh", "o"]
+                    .iter()
+                    .any(|end| stem.ends_with(end))
+        })
     }
 
     /// Whether the trigger is a plural noun after "and" rather than a verb sharing the subject:
     /// verbs that share a subject share a tense, so in "The government announced asset freezes
     /// and bans on travel" the "-s" word after an earlier past-tense verb is a noun.
     fn plural_after_and(&self, e: &Event) -> bool {
-        let (Some(verb), Some(actor)) = (e.ew.evidence.get("event"), e.ew.evidence.get("actor"))
-        else {
+        let (Some(range), Some(actor)) = (trigger_range(e), span(e, "actor")) else {
             return false;
         };
-        if actor[1] > verb[0] {
+        let from = text_before(e, actor[1]).len();
+        if from > range.start {
             return false;
         }
-        let from = text_before(e, actor[1]).len();
-        let to = text_before(e, verb[0]).len();
-        let words: Vec<String> = e.text[from..to]
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let trigger: String = e.text[to..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
+        let words = lower_words(&e.text[from..range.start]);
+        let Some(trigger) = lower_words(&e.text[range]).into_iter().next() else {
+            return false;
+        };
         let Some((last, rest)) = words.split_last() else {
             return false;
         };
@@ -1321,7 +1297,7 @@ fn distribute(v: &[Entity], own_phrases: bool) -> Vec<Entity> {
 /// Whether the compound that starts with the event's `role` goes on with a determiner ("Ithilen
 /// and the government of Gondor"): its next member is a noun phrase of its own.
 fn member_phrase(e: &Event, role: &str) -> bool {
-    let Some(span) = e.ew.evidence.get(role) else {
+    let Some(span) = span(e, role) else {
         return false;
     };
     let after = &e.text[text_before(e, span[1]).len()..];
@@ -1340,7 +1316,7 @@ const TIME_ADVERBS: &[&str] = &["today", "yesterday", "tonight", "now", "then"];
 /// Whether the event's verb has an object or prepositional phrase after it in its clause (up to
 /// the next comma, semicolon or full stop), more than a bare time adverb.
 fn has_object(e: &Event) -> bool {
-    let Some(verb) = e.ew.evidence.get("event") else {
+    let Some(verb) = span(e, "event") else {
         return true;
     };
     let after = &e.text[text_before(e, verb[1]).len()..];
@@ -1385,7 +1361,6 @@ const GERUND_PREPOSITIONS: &[&str] = &[
 /// Obama to help Iran", "Obama is being pressured … to help", "pledged to expel exiled leaders
 /// … forced …"): PETRARCH gives the later verb no subject of its own.
 fn object_of_earlier(events: &[Event], i: usize) -> bool {
-    let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
     let (Some(actor), Some(verb)) = (span(&events[i], "actor"), span(&events[i], "event")) else {
         return false;
     };
@@ -1398,7 +1373,6 @@ fn object_of_earlier(events: &[Event], i: usize) -> bool {
 /// Whether event `i` is a purpose infinitive of an earlier event with the same actor ("met with
 /// Assad Tuesday to discuss efforts"): PETRARCH codes the main verb only.
 fn purpose_of_earlier(events: &[Event], i: usize) -> bool {
-    let span = |e: &Event, k: &str| e.ew.evidence.get(k).copied();
     let e = &events[i];
     let (Some(actor), Some(verb)) = (span(e, "actor"), span(e, "event")) else {
         return false;
@@ -1429,7 +1403,7 @@ const SUBORDINATORS: &[&str] = &[
 /// peers code the main verb's phrase and leave the clause inside it.
 fn subordinate_to_earlier(events: &[Event], i: usize, is_event: impl Fn(&Event) -> bool) -> bool {
     let e = &events[i];
-    let Some(verb) = e.ew.evidence.get("event") else {
+    let Some(verb) = span(e, "event") else {
         return false;
     };
     let before = text_before(e, verb[0]);
@@ -1459,9 +1433,10 @@ fn subordinate_to_earlier(events: &[Event], i: usize, is_event: impl Fn(&Event) 
     let Some(opener) = opener else {
         return false;
     };
-    events.iter().enumerate().any(|(j, o)| {
-        j != i && is_event(o) && o.ew.evidence.get("event").is_some_and(|v| v[0] < opener)
-    })
+    events
+        .iter()
+        .enumerate()
+        .any(|(j, o)| j != i && is_event(o) && span(o, "event").is_some_and(|v| v[0] < opener))
 }
 
 /// Forms of "be": between a subject and a participle they make the verb passive.
@@ -1470,9 +1445,7 @@ const BE_FORMS: &[&str] = &["be", "been", "being", "is", "are", "was", "were"];
 /// Whether the event's recipient stands before the trigger's last word with no form of "be"
 /// between them ("that Gondor and Osgiliath have delayed"), so it is that verb's subject.
 fn subject_recipient(e: &Event) -> bool {
-    let (Some(recipient), Some(verb)) =
-        (e.ew.evidence.get("recipient"), e.ew.evidence.get("event"))
-    else {
+    let (Some(recipient), Some(verb)) = (span(e, "recipient"), span(e, "event")) else {
         return false;
     };
     let trigger = text_before(e, verb[1]);
@@ -1491,7 +1464,7 @@ fn subject_recipient(e: &Event) -> bool {
 /// The speaker of an event whose trigger is the reporting verb itself.
 fn speaker_of_trigger(e: &Event) -> Option<&Entity> {
     let attribution = e.ew.attribution.as_ref()?;
-    let verb = e.ew.evidence.get("event")?;
+    let verb = span(e, "event")?;
     let before = text_before(e, verb[0]).len();
     let trigger = text_before(e, verb[1]).get(before..)?;
     let first = trigger.split_whitespace().next()?;
@@ -1501,6 +1474,25 @@ fn speaker_of_trigger(e: &Event) -> Option<&Entity> {
         .is_some_and(|v| v.eq_ignore_ascii_case(first))
         .then_some(attribution.speaker.as_ref())
         .flatten()
+}
+
+/// An event's evidence span for `key` ("event", "actor", "recipient"), in article characters.
+fn span(e: &Event, key: &str) -> Option<CharSpan> {
+    e.ew.evidence.get(key).copied()
+}
+
+/// The byte range of an event's trigger (first word to last) in its sentence text.
+fn trigger_range(e: &Event) -> Option<std::ops::Range<usize>> {
+    let verb = span(e, "event")?;
+    Some(text_before(e, verb[0]).len()..text_before(e, verb[1]).len())
+}
+
+/// The words of a text, lower case.
+fn lower_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The sentence text before code point `at` of the article (evidence coordinates).
@@ -1518,7 +1510,7 @@ fn text_before(e: &Event, at: usize) -> &str {
 /// word inside a name ("Free Tibet banners"); when the pattern ends with its verb (`- IN *`),
 /// that last word is no noun after an article ("in an accord").
 fn stands_as_verb(e: &Event, verb_last: bool) -> bool {
-    let Some(verb) = e.ew.evidence.get("event") else {
+    let Some(verb) = span(e, "event") else {
         return true;
     };
     let before = text_before(e, verb[0]);
@@ -1556,7 +1548,7 @@ fn stands_as_verb(e: &Event, verb_last: bool) -> bool {
 /// before a participial or gerund phrase ("…, killing eight people", "by promoting biofuels");
 /// or the trigger is the head noun of an indefinite noun phrase ("an Islamic State target").
 fn outside_clause(e: &Event) -> bool {
-    let (Some(actor), Some(verb)) = (e.ew.evidence.get("actor"), e.ew.evidence.get("event")) else {
+    let (Some(actor), Some(verb)) = (span(e, "actor"), span(e, "event")) else {
         return false;
     };
     if actor[1] > verb[0] {
@@ -1703,6 +1695,15 @@ mod tests {
         }
     }
 
+    /// Asserts the triples `c` codes from `text`, in order.
+    fn expect(c: &PeerCoder, text: &str, want: &[(&str, &str, &str)]) {
+        let want: Vec<Triple> = want
+            .iter()
+            .map(|&(s, t, code)| triple(s, t, code))
+            .collect();
+        assert_eq!(events(c, text), want, "{text}");
+    }
+
     fn triple(s: &str, t: &str, c: &str) -> Triple {
         (s.into(), t.into(), c.into())
     }
@@ -1710,9 +1711,10 @@ mod tests {
     #[test]
     fn a_phrase_pattern_never_takes_a_verb_inside() {
         let c = coder();
-        assert_eq!(
-            events(&c, "Gondor agreed to lift the sanctions against Mordor."),
-            [triple("GON", "MOR", "085")]
+        expect(
+            &c,
+            "Gondor agreed to lift the sanctions against Mordor.",
+            &[("GON", "MOR", "085")],
         );
     }
 
@@ -1724,11 +1726,12 @@ mod tests {
             "",
             false,
         );
-        assert_eq!(
-            events(&c, "The White Tower attacked Gondor."),
-            [triple("GONGOV", "GON", "190")]
+        expect(
+            &c,
+            "The White Tower attacked Gondor.",
+            &[("GONGOV", "GON", "190")],
         );
-        assert_eq!(events(&c, "A White Tower attacked Gondor."), []);
+        expect(&c, "A White Tower attacked Gondor.", &[]);
     }
 
     #[test]
@@ -1738,18 +1741,13 @@ mod tests {
             "",
             true,
         );
-        assert_eq!(
-            events(&c, "Gondor wants to help Rohan."),
-            [triple("GON", "ROH", "033")]
+        expect(&c, "Gondor wants to help Rohan.", &[("GON", "ROH", "033")]);
+        expect(
+            &c,
+            "Gondor is seeking to deepen ties with Rohan.",
+            &[("GON", "ROH", "031")],
         );
-        assert_eq!(
-            events(&c, "Gondor is seeking to deepen ties with Rohan."),
-            [triple("GON", "ROH", "031")]
-        );
-        assert_eq!(
-            events(&c, "Gondor helped Rohan."),
-            [triple("GON", "ROH", "070")]
-        );
+        expect(&c, "Gondor helped Rohan.", &[("GON", "ROH", "070")]);
         assert_eq!(combined_code("100", "0841").as_deref(), Some("1053"));
         assert_eq!(combined_code("020", "072").as_deref(), Some("0232"));
         assert_eq!(combined_code("030", "042"), None);
@@ -1763,28 +1761,27 @@ mod tests {
         );
         let coded = events(&c, "Gondor announced new sanctions and attacks on Rohan.");
         assert!(!coded.iter().any(|t| t.2 == "190"), "{coded:?}");
-        assert_eq!(
-            events(&c, "Gondor announced new sanctions and attacked Rohan."),
-            [triple("GON", "ROH", "190")]
+        expect(
+            &c,
+            "Gondor announced new sanctions and attacked Rohan.",
+            &[("GON", "ROH", "190")],
         );
     }
 
     #[test]
     fn a_relative_clause_has_no_subject_before_it() {
         let c = coder();
-        assert_eq!(
-            events(&c, "Gondor attacked Rohan."),
-            [triple("GON", "ROH", "190")]
-        );
+        expect(&c, "Gondor attacked Rohan.", &[("GON", "ROH", "190")]);
         let coded = events(&c, "Gondor condemned the army, which attacked Rohan.");
         assert!(!coded.iter().any(|t| t.2 == "190"), "{coded:?}");
     }
     #[test]
     fn a_transformation_recodes_a_nested_verb() {
         let c = coder_with("--- DEMAND [100] ---\nWANT [030]\n- * ATTACK [138]\n\n--- ATTACK [190] ---\nATTACK\n\n~ a (b . ATTACK) WANT = a b 021\n");
-        assert_eq!(
-            events(&c, "Gondor wants Mordor to attack Rohan."),
-            [triple("GON", "MOR", "021")]
+        expect(
+            &c,
+            "Gondor wants Mordor to attack Rohan.",
+            &[("GON", "MOR", "021")],
         );
     }
 
@@ -1801,12 +1798,10 @@ mod tests {
     #[test]
     fn a_comma_between_modifiers_stays_in_the_phrase() {
         let c = coder_with("--- RESTORE [064] ---\nRESTORE\n- * TIES [064]\n");
-        assert_eq!(
-            events(
-                &c,
-                "Gondor restored complete, full diplomatic ties with Rohan."
-            ),
-            [triple("GON", "ROH", "064")]
+        expect(
+            &c,
+            "Gondor restored complete, full diplomatic ties with Rohan.",
+            &[("GON", "ROH", "064")],
         );
     }
 
@@ -1817,12 +1812,10 @@ mod tests {
             "LAWMAKER [~LEG]\n",
             false,
         );
-        assert_eq!(
-            events(&c, "Lawmakers in Rohan and Mordor condemned Gondor."),
-            [
-                triple("MORLEG", "GON", "122"),
-                triple("ROHLEG", "GON", "122")
-            ]
+        expect(
+            &c,
+            "Lawmakers in Rohan and Mordor condemned Gondor.",
+            &[("MORLEG", "GON", "122"), ("ROHLEG", "GON", "122")],
         );
     }
 
@@ -1833,13 +1826,15 @@ mod tests {
             "MSF {} [NGO~]\nDIPLOMAT [~GOV]\nMINISTER [~GOV]\n",
             false,
         );
-        assert_eq!(
-            events(&c, "An MSF Rohan diplomat condemned Gondor."),
-            [triple("NGOROHGOV", "GON", "122")]
+        expect(
+            &c,
+            "An MSF Rohan diplomat condemned Gondor.",
+            &[("NGOROHGOV", "GON", "122")],
         );
-        assert_eq!(
-            events(&c, "Rohan's awful and evil minister condemned Gondor."),
-            [triple("ROHGOV", "GON", "122")]
+        expect(
+            &c,
+            "Rohan's awful and evil minister condemned Gondor.",
+            &[("ROHGOV", "GON", "122")],
         );
     }
 
@@ -1860,11 +1855,8 @@ mod tests {
     #[test]
     fn an_es_ending_the_verb_does_not_take_is_no_verb() {
         let c = coder_with("--- DEPART [032] ---\nDEPART\n");
-        assert_eq!(
-            events(&c, "Gondor departs from Rohan."),
-            [triple("GON", "ROH", "032")]
-        );
-        assert_eq!(events(&c, "Gondor departes from Rohan."), []);
+        expect(&c, "Gondor departs from Rohan.", &[("GON", "ROH", "032")]);
+        expect(&c, "Gondor departes from Rohan.", &[]);
     }
 
     #[test]
@@ -1874,30 +1866,31 @@ mod tests {
             "MAYOR [~GOV]\nSOLDIER [~MIL]\n",
             true,
         );
-        assert_eq!(
-            events(&c, "Gondor was attacked on Monday from Mordor."),
-            [triple("MOR", "GON", "190")]
+        expect(
+            &c,
+            "Gondor was attacked on Monday from Mordor.",
+            &[("MOR", "GON", "190")],
         );
-        assert_eq!(
-            events(&c, "Rohan said Gondor was attacked from Mordor."),
-            [triple("ROH", "MOR", "112")]
+        expect(
+            &c,
+            "Rohan said Gondor was attacked from Mordor.",
+            &[("ROH", "MOR", "112")],
         );
-        assert_eq!(
-            events(&c, "Gondor attacked the mayor of the northern Mordor city."),
-            [triple("GON", "MORGOV", "190")]
+        expect(
+            &c,
+            "Gondor attacked the mayor of the northern Mordor city.",
+            &[("GON", "MORGOV", "190")],
         );
-        assert_eq!(
-            events(&c, "Hundreds of Mordor soldiers withdrew from Gondor."),
-            [triple("MORMIL", "GON", "080")]
+        expect(
+            &c,
+            "Hundreds of Mordor soldiers withdrew from Gondor.",
+            &[("MORMIL", "GON", "080")],
         );
     }
 
     #[test]
     fn a_source_bound_after_a_preposition_comes_from_that_phrase() {
         let c = coder_with("--- FREE [066] ---\nFREE\n- + * FROM $ [066]\n");
-        assert_eq!(
-            events(&c, "Rohan was freed from Mordor."),
-            [triple("MOR", "ROH", "066")]
-        );
+        expect(&c, "Rohan was freed from Mordor.", &[("MOR", "ROH", "066")]);
     }
 }

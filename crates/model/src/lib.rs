@@ -315,6 +315,15 @@ pub const PLOVER_EVENTS: [&str; 16] = [
     "ASSAULT",
 ];
 
+/// The host of a URL as written: no scheme, path, query, fragment, user info or port (empty for
+/// a URL without one). Callers decide on case and a leading "www.".
+pub fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    host.split(':').next().unwrap_or("")
+}
+
 /// PLOVER quad class of an event type: 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict.
 pub fn plover_quad(event: &str) -> u8 {
     match event {

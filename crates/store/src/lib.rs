@@ -260,9 +260,7 @@ pub fn outlet(a: &Article) -> String {
 }
 
 fn url_host(url: &str) -> Option<&str> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = eventwire_model::url_host(url);
     let host = host.strip_prefix("www.").unwrap_or(host);
     (!host.is_empty()).then_some(host)
 }
