@@ -233,7 +233,13 @@ impl Coder {
             .map(|t| self.lexicon.events.word_ids(self.lemmatizer, t))
             .collect();
         let mentions = ctx.mentions(&self.lexicon, &doc.text, tokens);
-        let matches = self.lexicon.events.find(tokens, &ids);
+        let matches = if self.lexicon.peer_rules {
+            self.lexicon.events.find_where(tokens, &ids, |m, pattern| {
+                peer_verb(tokens, &mentions, m, pattern)
+            })
+        } else {
+            self.lexicon.events.find(tokens, &ids)
+        };
         if matches.is_empty() {
             // Most sentences hold no event: dates, sizes and speakers are only read for events.
             ctx.remember(&mentions);
@@ -267,7 +273,7 @@ impl Coder {
                 continue; // a bare statement only counts when nothing else happened
             }
             let trigger = m.tokens[0];
-            if self.lexicon.peer_rules && !peer_verb(tokens, &mentions, &matches, m) {
+            if self.lexicon.peer_rules && chained(tokens, &matches, m) {
                 continue;
             }
             if embedded_until.is_some_and(|e| trigger <= e) {
@@ -562,14 +568,14 @@ impl Coder {
 
 /// Whether a peer dictionary's match stands on a verb, as PETRARCH and TABARI (which code verbs
 /// only) would see it: not a word of an actor's name ("United States"), not a noun after a
-/// determiner ("a brief private visit", "the restore"), not the first verb of a chain whose verb
-/// after "to" carries the event ("prepared to attend"). A pattern that starts with its subject
-/// ("- &MILITARY *": "troops withdrew") is judged on the word after it.
+/// determiner ("a brief private visit", "the restore"). A pattern that starts with its subject
+/// ("- &MILITARY *": "troops withdrew") is judged on the word after it; one that starts with its
+/// verb ("- * ATTACK") on the verb ("United States attacked" is no "unite … attack").
 fn peer_verb(
     tokens: &[eventwire_text::Token],
     mentions: &[Mention],
-    matches: &[eventwire_lexicon::EventMatch],
     m: &eventwire_lexicon::EventMatch,
+    pattern: &eventwire_lexicon::EventPattern,
 ) -> bool {
     let determiner = |t: &eventwire_text::Token| {
         matches!(
@@ -578,7 +584,8 @@ fn peer_verb(
         )
     };
     let plain = |t: &eventwire_text::Token| {
-        t.kind == eventwire_text::TokenKind::Word
+        t.norm == "-" // "its six-year campaign"
+            || t.kind == eventwire_text::TokenKind::Word
             && !t.capitalized
             && !matches!(
                 t.norm.as_str(),
@@ -611,11 +618,19 @@ fn peer_verb(
     };
     let in_mention = |i: usize| mentions.iter().any(|x| x.start <= i && i < x.end);
     let after_determiner = |i: usize| {
-        // "a brief private visit": a determiner and plain words before a base form.
+        // "a brief private visit", "its six-year campaign": a determiner and one or two plain
+        // words (hyphens aside) before a base form.
+        let words_before = |k: usize| {
+            tokens[i - k + 1..i]
+                .iter()
+                .filter(|t| t.norm != "-")
+                .count()
+        };
         let noun_phrase = !tokens[i].norm.ends_with("ed")
-            && (2..=3).any(|k| {
+            && (2..=5).any(|k| {
                 i >= k
                     && determiner(&tokens[i - k])
+                    && words_before(k) <= 2
                     && tokens[i - k + 1..i].iter().all(plain)
                     && !mentions.iter().any(|x| x.start < i && x.end > i - k)
             });
@@ -623,14 +638,26 @@ fn peer_verb(
     };
     let verb_like = |i: usize| !in_mention(i) && !after_determiner(i);
     let trigger = m.tokens[0];
-    let stands =
-        verb_like(trigger) || (in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]));
-    let last = *m.tokens.last().unwrap_or(&trigger);
-    let chained = tokens.get(last + 1).is_some_and(|t| t.norm == "to")
+    let verb_first = pattern
+        .text
+        .strip_prefix(pattern.id.as_str())
+        .is_some_and(|body| body.trim_start().starts_with('*'));
+    verb_like(trigger)
+        || (!verb_first && in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]))
+}
+
+/// Whether a peer match is the first verb of a chain whose verb after "to" carries the event
+/// ("prepared to attend").
+fn chained(
+    tokens: &[eventwire_text::Token],
+    matches: &[eventwire_lexicon::EventMatch],
+    m: &eventwire_lexicon::EventMatch,
+) -> bool {
+    let last = *m.tokens.last().unwrap_or(&m.tokens[0]);
+    tokens.get(last + 1).is_some_and(|t| t.norm == "to")
         && matches
             .iter()
-            .any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3);
-    stands && !chained
+            .any(|b| b.tokens[0] > last + 1 && b.tokens[0] <= last + 3)
 }
 
 /// The date expression that dates an event: the nearest one in the trigger's clause, or one that

@@ -1002,9 +1002,12 @@ impl PeerCoder {
         None
     }
 
-    /// A role's entities with the agent of a phrase that governs the first through "of" ("the
-    /// mayor of the northern West Bank city …" → `PSEGOV`), when the coder gave it none: the
-    /// words between "of" and the name may be a determiner and lower-case modifiers.
+    /// A role's entities with the agent of the noun phrase whose "of", "from" or "in" phrase
+    /// holds the first ("the mayor of the northern West Bank city …" → `PSEGOV`, "exiled
+    /// dissidents from military-ruled Myanmar" → `MMROPP`, "a strict Islamic state in
+    /// northeastern Nigeria" → `NGAMUS`), when the coder gave it none: the words between the
+    /// preposition and the name may be a determiner and lower-case modifiers, and the agent word
+    /// may lead its noun phrase by two nouns ("an Islamic State target southwest of Baghdad").
     fn agent_of(&self, e: &Event, entities: &[Entity], role: &str) -> Vec<Entity> {
         let mut out = entities.to_vec();
         let (Some(first), Some(span)) = (out.first_mut(), span(e, role)) else {
@@ -1014,15 +1017,46 @@ impl PeerCoder {
             return out;
         }
         let before: Vec<&str> = text_before(e, span[0]).split_whitespace().rev().collect();
-        let Some(of) = before.iter().take(4).position(|w| *w == "of") else {
+        let prepositions: &[&str] = if self.dicts.petrarch2 {
+            &["of", "from", "in"]
+        } else {
+            &["of"]
+        };
+        let Some(of) = before.iter().take(4).position(|w| prepositions.contains(w)) else {
             return out;
         };
         let modifiers = before[..of].iter().all(|w| {
             matches!(*w, "the" | "a" | "an") || w.chars().all(|c| c.is_lowercase() || c == '-')
         });
+        // "southwest of": a compass point belongs to the preposition.
+        let head = of
+            + 1
+            + usize::from(before.get(of + 1).is_some_and(|w| {
+                let w = w.to_lowercase();
+                let w = w
+                    .strip_prefix("north")
+                    .or(w.strip_prefix("south"))
+                    .unwrap_or(&w);
+                matches!(w, "" | "east" | "west")
+            }));
+        // The agent word, and the nouns between it and the preposition: no verb, no punctuation.
+        let lead = if self.dicts.petrarch2 { 3 } else { 1 };
         let agent = before
-            .get(of + 1)
-            .and_then(|w| self.agent_words.get(&w.to_lowercase()));
+            .iter()
+            .enumerate()
+            .skip(head)
+            .take(lead)
+            .take_while(|(_, w)| w.chars().all(|c| c.is_alphanumeric() || c == '-'))
+            .find_map(|(k, w)| {
+                let agent = self.agent_words.get(&w.to_lowercase())?;
+                let opener = |w: &&str| NP_OPENERS.contains(&w.to_lowercase().as_str());
+                // After a determiner ("a strict Islamic state in …") a verb's form is a noun.
+                let determined = before.iter().skip(k + 1).take(2).any(opener);
+                before[head..k]
+                    .iter()
+                    .all(|n| !opener(n) && (determined || self.verb_code(n).is_none()))
+                    .then_some(agent)
+            });
         if let Some(agent) = agent.filter(|_| modifiers) {
             first.sector.clone_from(agent);
         }
@@ -1885,6 +1919,63 @@ mod tests {
             &c,
             "Hundreds of Mordor soldiers withdrew from Gondor.",
             &[("MORMIL", "GON", "080")],
+        );
+    }
+
+    #[test]
+    fn a_verb_word_inside_a_name_is_no_verb() {
+        let c = peer_coder_of(
+            "UNITED_ROHAN_ [ROH]\nMORDOR_ [MOR]\n",
+            "--- ASSEMBLE [040] ---\nUNITE\n- * ATTACK [190]\n\n--- FIGHT [190] ---\nATTACK\n",
+            "",
+            true,
+        );
+        expect(
+            &c,
+            "The United Rohan attacked Mordor.",
+            &[("ROH", "MOR", "190")],
+        );
+    }
+
+    #[test]
+    fn of_two_patterns_on_a_verb_the_nearer_words_win() {
+        let c = coder_with(
+            "--- LAUNCH [036] ---\nLAUNCH\n- * CAMPAIGN [020]\n- * ATTACKS [190]\n\n--- CAMPAIGN [100] ---\nCAMPAIGN\n",
+        );
+        expect(
+            &c,
+            "Gondor launched many attacks during its six-year campaign against Mordor.",
+            &[("GON", "MOR", "190")],
+        );
+    }
+
+    #[test]
+    fn an_agent_leading_a_phrase_on_a_place_is_the_places() {
+        let c = peer_coder(
+            "--- ATTACK [190] ---\nATTACK\n",
+            "DISSIDENT [~OPP]\nISLAMIC [~MUS]\n",
+            true,
+        );
+        expect(
+            &c,
+            "Gondor attacked exiled dissidents from military-ruled Mordor.",
+            &[("GON", "MOROPP", "190")],
+        );
+        expect(
+            &c,
+            "Gondor attacked an Islamic State target southwest of Mordor.",
+            &[("GON", "MORMUS", "190")],
+        );
+        expect(
+            &c,
+            "Gondor attacked a strict Islamic state in northeastern Mordor.",
+            &[("GON", "MORMUS", "190")],
+        );
+        // The subject of a reporting clause is no member of the list before it.
+        expect(
+            &c,
+            "Gondor attacked Mordor, the Rohan council said.",
+            &[("GON", "MOR", "190")],
         );
     }
 

@@ -366,6 +366,9 @@ fn is_passive(tokens: &[Token], trigger: usize) -> bool {
         })
 }
 
+/// Verbs of a reporting clause ("…, the army said").
+const SAID: &[&str] = &["said", "says", "told", "tells", "added", "stated"];
+
 /// "Egypt and Qatar", "Israel, Jordan and Egypt": the mentions coordinated with `m`, in order.
 fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention, peer: bool) -> Vec<Mention> {
     let joins = |a: usize, b: usize| {
@@ -395,11 +398,25 @@ fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention, peer: bool) 
     {
         first -= 1;
     }
+    // "… southwest of Baghdad, the U.S. Central Command said": a reporting clause's subject (its
+    // head noun may follow the name: "the Rohan council said").
+    let reports = |x: &Mention| {
+        tokens[x.end..]
+            .iter()
+            .take(3)
+            .find(|t| {
+                t.capitalized
+                    || t.kind != eventwire_text::TokenKind::Word
+                    || SAID.contains(&t.norm.as_str())
+            })
+            .is_some_and(|t| SAID.contains(&t.norm.as_str()))
+    };
     let mut last = pos;
     while last + 1 < mentions.len()
         && mentions[last].end < mentions[last + 1].start
         && joins(mentions[last].end, mentions[last + 1].start)
         && mentions[last + 1].has_code()
+        && !reports(&mentions[last + 1])
     {
         last += 1;
     }

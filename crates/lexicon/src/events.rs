@@ -120,6 +120,17 @@ impl EventMatcher {
 
     /// Every pattern that matches, best first, with overlapping weaker matches removed.
     pub fn find(&self, tokens: &[Token], ids: &[Vec<u32>]) -> Vec<EventMatch> {
+        self.find_where(tokens, ids, |_, _| true)
+    }
+
+    /// [`Self::find`] over the matches `keep` accepts: a rejected match claims no words, so a
+    /// shorter pattern on the same words can still be found.
+    pub fn find_where(
+        &self,
+        tokens: &[Token],
+        ids: &[Vec<u32>],
+        keep: impl Fn(&EventMatch, &EventPattern) -> bool,
+    ) -> Vec<EventMatch> {
         let mut found = Vec::new();
         for (i, tid) in ids.iter().enumerate() {
             for id in tid {
@@ -127,7 +138,10 @@ impl EventMatcher {
                     continue;
                 }
                 for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
-                    if let Some(m) = self.match_at(p, tokens, ids, i) {
+                    if let Some(m) = self
+                        .match_at(p, tokens, ids, i)
+                        .filter(|m| keep(m, &self.patterns[p as usize]))
+                    {
                         found.push(m);
                     }
                 }
@@ -152,6 +166,12 @@ impl EventMatcher {
                 .then(pb.cameo.len().cmp(&pa.cameo.len()))
                 .then(a.tokens[0].cmp(&b.tokens[0]))
                 .then(exact(b).cmp(&exact(a)))
+                // Peers: of two patterns on one verb, the one whose words stand nearer it.
+                .then(if self.prefer_forms {
+                    a.tokens.last().cmp(&b.tokens.last())
+                } else {
+                    std::cmp::Ordering::Equal
+                })
                 .then(a.pattern.cmp(&b.pattern))
         });
         let mut used: HashSet<usize> = HashSet::new();
