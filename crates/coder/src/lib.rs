@@ -269,8 +269,13 @@ impl Coder {
             let Some(info) = self.lexicon.codes.get(&pattern.cameo) else {
                 continue;
             };
-            if info.plover_event.is_empty() && has_plover {
-                continue; // a bare statement only counts when nothing else happened
+            // A bare statement only counts when nothing else happened; a peer's specific
+            // statement ("claimed responsibility", 015) counts beside other events.
+            if info.plover_event.is_empty()
+                && has_plover
+                && (!self.lexicon.peer_rules || pattern.cameo == "010")
+            {
+                continue;
             }
             let trigger = m.tokens[0];
             if self.lexicon.peer_rules && chained(tokens, &matches, m) {

@@ -335,7 +335,9 @@ impl PeerCoder {
             }
             if !self.dicts.stems
                 && (outside_clause(e)
-                    || object_of_earlier(events, i)
+                    || object_of_earlier(events, i, |o| {
+                        stands_as_verb(o, self.verb_last.contains(&o.ew.pattern_id))
+                    })
                     || purpose_of_earlier(events, i)
                     || subordinate_to_earlier(events, i, |o| self.is_event(o))
                     || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id))
@@ -1393,13 +1395,15 @@ const GERUND_PREPOSITIONS: &[&str] = &[
 
 /// Whether event `i`'s actor is the object of an earlier verb of its sentence ("pressuring
 /// Obama to help Iran", "Obama is being pressured … to help", "pledged to expel exiled leaders
-/// … forced …"): PETRARCH gives the later verb no subject of its own.
-fn object_of_earlier(events: &[Event], i: usize) -> bool {
+/// … forced …"): PETRARCH gives the later verb no subject of its own. An earlier match that
+/// `stands` not as a verb ("Al Qaeda-linked") governs nothing.
+fn object_of_earlier(events: &[Event], i: usize, stands: impl Fn(&Event) -> bool) -> bool {
     let (Some(actor), Some(verb)) = (span(&events[i], "actor"), span(&events[i], "event")) else {
         return false;
     };
     events.iter().any(|o| {
-        span(o, "recipient").is_some_and(|r| r[0] < actor[1] && actor[0] < r[1])
+        stands(o)
+            && span(o, "recipient").is_some_and(|r| r[0] < actor[1] && actor[0] < r[1])
             && span(o, "event").is_some_and(|v| v[0] < verb[0])
     })
 }
@@ -1976,6 +1980,21 @@ mod tests {
             &c,
             "Gondor attacked Mordor, the Rohan council said.",
             &[("GON", "MOR", "190")],
+        );
+    }
+
+    #[test]
+    fn a_group_named_after_its_noun_is_its_first_actor_and_a_claim_counts() {
+        let c = peer_coder_of(
+            "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\nSHADOW_ARMY_ [MORREB]\n",
+            "--- CLAIM [015] ---\nCLAIM\n- * RESPONSIBILITY [015]\n\n--- LINK [060] ---\nLINK\n",
+            "MILITANT [~UAF]\n",
+            true,
+        );
+        expect(
+            &c,
+            "The Rohan-linked Gondor militant group Shadow Army is claiming responsibility for an attack in Mordor.",
+            &[("GONUAF", "MOR", "015")],
         );
     }
 

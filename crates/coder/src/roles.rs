@@ -165,9 +165,22 @@ fn subject(
             && floor.is_none_or(|f| m.start > f)
             && (!preceded_by_preposition(tokens, m) || opens_clause(m))
     };
-    let nearest = mentions.iter().rev().filter(eligible).find(|m| {
+    let mut nearest = mentions.iter().rev().filter(eligible).find(|m| {
         !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before)
     })?;
+    // Peer coders read a noun phrase's first actor: "the Somali militant group al-Shabab" is
+    // the Somali militants, the name after the group's noun an apposition.
+    if peer {
+        if let Some(head) = mentions.iter().rev().filter(eligible).find(|x| {
+            x.end < nearest.start
+                && x.has_code()
+                && tokens[x.end..nearest.start]
+                    .iter()
+                    .all(|t| GROUP_NOUNS.contains(&t.norm.as_str()))
+        }) {
+            nearest = head;
+        }
+    }
     let mut chosen = nearest.clone();
     if !chosen.has_code() && chosen.kind == MentionKind::Group {
         // Peer dictionaries leave a bare group without a country (`---GOV`).
@@ -365,6 +378,22 @@ fn is_passive(tokens: &[Token], trigger: usize) -> bool {
                     .all(|t| !t.is_clause_break() && t.norm != "to")
         })
 }
+
+/// Nouns that name a group and may stand between an actor and the group's own name.
+const GROUP_NOUNS: &[&str] = &[
+    "group",
+    "groups",
+    "movement",
+    "organisation",
+    "organization",
+    "faction",
+    "militia",
+    "party",
+    "network",
+    "wing",
+    "alliance",
+    "front",
+];
 
 /// Verbs of a reporting clause ("…, the army said").
 const SAID: &[&str] = &["said", "says", "told", "tells", "added", "stated"];
