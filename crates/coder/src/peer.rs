@@ -17,7 +17,7 @@
 //! (source, target, code) triples the validation suites compare.
 
 use crate::{CodeError, Coder};
-use eventwire_lexicon::petrarch::{Dictionaries, DiscardKind};
+use eventwire_lexicon::petrarch::{peer_date, Dictionaries, DiscardKind};
 use eventwire_lexicon::{LexiconBuilder, LexiconError};
 use eventwire_model::{plover_quad, Article, CharSpan, Entity, Event};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -67,7 +67,16 @@ impl PeerCoder {
         b.add_dictionaries(dicts.clone());
         let (coder, problems) = Coder::from_builder(&b);
         let coder = coder.with_locations(false);
-        let meta = dicts.pattern_meta();
+        let mut meta = dicts.pattern_meta();
+        // PETRARCH2 reverses a symmetric paired code ("- * TALKS [046:046]": both held talks),
+        // and codes the first half of any other ("ATTEND [042:043]").
+        if dicts.petrarch2 {
+            for p in &dicts.patterns {
+                if let Some(m) = meta.get_mut(&p.id) {
+                    m.0.take_if(|reverse| *reverse != p.code);
+                }
+            }
+        }
         let prefix_agents = dicts
             .agents
             .iter()
@@ -147,22 +156,25 @@ impl PeerCoder {
         &self.coder
     }
 
-    /// Codes one sentence dated `date` (YYYYMMDD). With `require_dyad`, events need both sides.
+    /// Codes one sentence dated `date` (YYYYMMDD, or the peers' YYMMDD). With `require_dyad`,
+    /// events need both sides.
     pub fn code(&self, text: &str, date: &str, require_dyad: bool) -> Coded {
         if let Some(k) = self.dicts.discard(text) {
             return Coded::Discarded(k);
         }
-        let published = if date.len() == 8 {
-            format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..])
-        } else {
-            date.to_string()
-        };
+        let day = peer_date(date).unwrap_or(0);
+        let published = format!(
+            "{:04}-{:02}-{:02}",
+            day / 10_000,
+            day / 100 % 100,
+            day % 100
+        );
         let article = self.joined(&Article::new("suite", "", text, &published));
         let mut events = self.coder.code(&article).unwrap_or_default();
         if !self.dicts.stems {
             self.recode_hidden(&article, &mut events);
         }
-        match self.peer_events(&events, require_dyad, date.parse().unwrap_or(0)) {
+        match self.peer_events(&events, require_dyad, day) {
             Ok(v) => Coded::Events(v.into_iter().map(|p| p.triple).collect()),
             Err(k) => Coded::Discarded(k),
         }
@@ -437,9 +449,7 @@ impl PeerCoder {
                     v.push("---".into());
                 }
             }
-            let reverse = meta
-                .and_then(|m| m.0.as_ref())
-                .filter(|_| !self.dicts.petrarch2);
+            let reverse = meta.and_then(|m| m.0.as_ref());
             for a in &src {
                 for b in tgt.iter().filter(|b| *b != a) {
                     push((a.clone(), b.clone(), code.clone()), i, false);
@@ -1996,6 +2006,25 @@ mod tests {
             "The Rohan-linked Gondor militant group Shadow Army is claiming responsibility for an attack in Mordor.",
             &[("GONUAF", "MOR", "015")],
         );
+    }
+
+    #[test]
+    fn petrarch2_pairs_a_symmetric_code_and_a_title_named_apposition_is_no_subject() {
+        let c = peer_coder_of(
+            "GONDOR_ [GON]\nMORDOR_ [MOR]\nROHAN_ [ROH]\nARAGORN_ [GONELI]\n",
+            "--- HOLD [040] ---\nHOLD {HOLDS HELD HOLDING}\n- * TALKS [046:046]\n\n--- ATTEND [042:043] ---\nATTEND\n",
+            "COMMANDER [~MIL]\n",
+            true,
+        );
+        expect(
+            &c,
+            "The Gondor commander in Mordor, General Aragorn, held talks with Rohan.",
+            &[("GONMIL", "ROH", "046"), ("ROH", "GONMIL", "046")],
+        );
+        expect(&c, "Gondor attended Rohan.", &[("GON", "ROH", "042")]);
+        // The peers' six-digit dates are YYMMDD.
+        let text = "Gondor attended Rohan.";
+        assert_eq!(c.code(text, "950101", true), c.code(text, "19950101", true));
     }
 
     #[test]

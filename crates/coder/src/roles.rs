@@ -117,7 +117,13 @@ fn coordinated_away(tokens: &[Token], m: &Mention, trigger: usize) -> bool {
 
 /// "Pakistan, a key U.S. ally in the war, has refused": a name inside an apposition to an earlier
 /// name is not the subject.
-fn in_apposition(tokens: &[Token], mentions: &[Mention], m: &Mention, before: usize) -> bool {
+fn in_apposition(
+    tokens: &[Token],
+    mentions: &[Mention],
+    m: &Mention,
+    before: usize,
+    peer: bool,
+) -> bool {
     let Some(open) = tokens[..m.start].iter().rposition(|t| t.norm == ",") else {
         return false;
     };
@@ -131,8 +137,17 @@ fn in_apposition(tokens: &[Token], mentions: &[Mention], m: &Mention, before: us
     let determiner = tokens
         .get(open + 1)
         .is_some_and(|t| matches!(t.norm.as_str(), "a" | "an" | "the" | "one" | "another"));
+    // "The US commander in Iraq, General David Petraeus, held talks": a name alone between the
+    // commas, not a list's member.
+    let name_alone = peer
+        && m.start <= open + 2
+        && tokens[open + 1..m.start].iter().all(|t| t.capitalized) // a title: "General"
+        && m.end == close
+        && tokens
+            .get(close + 1)
+            .is_some_and(|t| !matches!(t.norm.as_str(), "and" | "or"));
     let head = mentions.iter().any(|x| x.end == open && x.has_code());
-    determiner && head && close < before
+    (determiner || name_alone) && head && close < before
 }
 
 /// The nearest mention before `before` that can be a subject; a bare group ("troops") takes the
@@ -166,7 +181,7 @@ fn subject(
             && (!preceded_by_preposition(tokens, m) || opens_clause(m))
     };
     let mut nearest = mentions.iter().rev().filter(eligible).find(|m| {
-        !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before)
+        !coordinated_away(tokens, m, before) && !in_apposition(tokens, mentions, m, before, peer)
     })?;
     // Peer coders read a noun phrase's first actor: "the Somali militant group al-Shabab" is
     // the Somali militants, the name after the group's noun an apposition.
@@ -408,12 +423,24 @@ fn coordinated(tokens: &[Token], mentions: &[Mention], m: &Mention, peer: bool) 
             .iter()
             .take_while(|w| matches!(**w, "," | "and" | "or"))
             .count();
+        // Not a comma before a verb's words ("Petraeus, held talks with Suleiman"): after a
+        // bare comma the phrase opens with a determiner, and no preposition stands inside.
+        let conjoined = words[..lead].iter().any(|w| matches!(*w, "and" | "or"))
+            || words
+                .get(lead)
+                .is_some_and(|w| matches!(*w, "the" | "a" | "an" | "its" | "their"));
         let np = peer
             && lead > 0
+            && conjoined
             && words.len() - lead <= 3
-            && between[lead..]
-                .iter()
-                .all(|t| t.kind == eventwire_text::TokenKind::Word && !t.capitalized);
+            && between[lead..].iter().all(|t| {
+                t.kind == eventwire_text::TokenKind::Word
+                    && !t.capitalized
+                    && !matches!(
+                        t.norm.as_str(),
+                        "with" | "to" | "of" | "in" | "by" | "for" | "from" | "on" | "at"
+                    )
+            });
         np || matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["or"])
     };
     let Some(pos) = mentions.iter().position(|x| x.start == m.start) else {

@@ -265,7 +265,7 @@ pub(crate) fn content_lines(text: &str, comment: char) -> Vec<(usize, &str)> {
 }
 
 /// `YYYYMMDD` or `YYMMDD` (00–30 → 20YY) → YYYYMMDD.
-fn peer_date(s: &str) -> Option<u32> {
+pub fn peer_date(s: &str) -> Option<u32> {
     if !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
