@@ -234,9 +234,12 @@ impl Coder {
             .collect();
         let mentions = ctx.mentions(&self.lexicon, &doc.text, tokens);
         let matches = if self.lexicon.peer_rules {
-            self.lexicon.events.find_where(tokens, &ids, |m, pattern| {
-                peer_verb(tokens, &mentions, m, pattern)
-            })
+            self.lexicon.events.find_where(
+                tokens,
+                &ids,
+                |m, pattern| peer_verb(tokens, &mentions, m, pattern),
+                |trigger| roles::passive_subject(tokens, trigger),
+            )
         } else {
             self.lexicon.events.find(tokens, &ids)
         };
@@ -387,10 +390,10 @@ impl Coder {
             let first = m.tokens[0];
             let last = *m.tokens.last().unwrap_or(&first);
             let mut evidence = BTreeMap::new();
-            evidence.insert(
-                "event".to_string(),
-                span(first.min(last), first.max(last) + 1),
-            );
+            // Pattern words read in a passive's subject stand before the verb: the verb alone is
+            // the event's span (`event_text` lists them all).
+            let last = if last < first { first } else { last };
+            evidence.insert("event".to_string(), span(first, last + 1));
             let actor: Vec<Entity> = roles.actor.iter().map(|a| a.entity.clone()).collect();
             let recipient: Vec<Entity> = roles.recipient.iter().map(|a| a.entity.clone()).collect();
             if let Some(a) = roles.actor.first() {

@@ -351,6 +351,7 @@ impl PeerCoder {
                         stands_as_verb(o, self.verb_last.contains(&o.ew.pattern_id))
                     })
                     || purpose_of_earlier(events, i)
+                    || reduced_relative_of_later(events, i)
                     || subordinate_to_earlier(events, i, |o| self.is_event(o))
                     || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id))
                     || self.misinflected(e)
@@ -1418,6 +1419,31 @@ fn object_of_earlier(events: &[Event], i: usize, stands: impl Fn(&Event) -> bool
     })
 }
 
+/// Whether event `i`'s trigger is a participle right after its actor that a later verb's
+/// passive subject holds ("The civilians imprisoned for acting against Moscow were released"):
+/// a reduced relative, no event of its own.
+fn reduced_relative_of_later(events: &[Event], i: usize) -> bool {
+    let e = &events[i];
+    let (Some(actor), Some(verb)) = (span(e, "actor"), span(e, "event")) else {
+        return false;
+    };
+    let trigger = text_before(e, verb[1]);
+    let adjacent = text_before(e, verb[0]).len() - text_before(e, actor[1]).len() <= 1;
+    if !adjacent || !trigger.ends_with("ed") {
+        return false;
+    }
+    events.iter().any(|o| {
+        let (Some(r), Some(v)) = (span(o, "recipient"), span(o, "event")) else {
+            return false;
+        };
+        let between = &text_before(o, v[0])[trigger.len().min(text_before(o, v[0]).len())..];
+        r == actor
+            && v[0] > verb[1]
+            && !between.contains(',')
+            && !lower_words(between).iter().any(|w| w == "and")
+    })
+}
+
 /// Whether event `i` is a purpose infinitive of an earlier event with the same actor ("met with
 /// Assad Tuesday to discuss efforts"): PETRARCH codes the main verb only.
 fn purpose_of_earlier(events: &[Event], i: usize) -> bool {
@@ -2025,6 +2051,26 @@ mod tests {
         // The peers' six-digit dates are YYMMDD.
         let text = "Gondor attended Rohan.";
         assert_eq!(c.code(text, "950101", true), c.code(text, "19950101", true));
+    }
+
+    #[test]
+    fn petrarch2_reads_a_passive_verbs_pattern_words_in_its_subject() {
+        let c = peer_coder(
+            "&PEOPLE\n+CIVILIANS\n+PEOPLE\n\n--- PRESENT [010] ---\nPRESENT\n- * EVIDENCE [1124]\n\n--- RELEASE [084] ---\nRELEASE\n- * &PEOPLE [0841]\n\n--- IMPRISON [173] ---\nIMPRISON\n",
+            "CIVILIAN [~CVL]\n",
+            true,
+        );
+        expect(
+            &c,
+            "Evidence against Mordor was presented by Gondor.",
+            &[("GON", "MOR", "1124")],
+        );
+        // The participle after the subject's noun is a reduced relative, no event.
+        expect(
+            &c,
+            "The civilians imprisoned for acting against Mordor were released yesterday by Gondor.",
+            &[("GON", "---CVL", "0841")],
+        );
     }
 
     #[test]

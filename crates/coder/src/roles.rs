@@ -268,7 +268,7 @@ fn by_phrase<'m>(
     trigger: usize,
     last: usize,
 ) -> Option<&'m Mention> {
-    let by = (trigger + 1..tokens.len().min(last + 4))
+    let by = (trigger + 1..tokens.len().min(last.max(trigger) + 4))
         .find(|&i| tokens[i].norm == "by" || tokens[i].is_clause_break())?;
     if tokens[by].norm != "by" {
         return None;
@@ -369,6 +369,23 @@ const ADJECTIVAL: &[&str] = &[
     "willing",
     "poised",
 ];
+
+/// The token range of a passive trigger's subject: from the clause's start (at most ten tokens
+/// back) to its form of "be" ("The civilians imprisoned … were released" → "The civilians
+/// imprisoned …").
+pub(crate) fn passive_subject(tokens: &[Token], trigger: usize) -> Option<std::ops::Range<usize>> {
+    if !is_passive(tokens, trigger) {
+        return None;
+    }
+    let be = (1..=4)
+        .map(|k| trigger - k)
+        .find(|&k| BE.contains(&tokens[k].norm.as_str()))?;
+    let start = (be.saturating_sub(10)..be)
+        .rev()
+        .find(|&k| tokens[k].is_clause_break())
+        .map_or(be.saturating_sub(10), |k| k + 1);
+    (start < be).then_some(start..be)
+}
 
 fn is_passive(tokens: &[Token], trigger: usize) -> bool {
     let n = tokens[trigger].norm.as_str();
@@ -566,7 +583,20 @@ pub(crate) fn assign(
         if let Some(a) = by_phrase(tokens, mentions, trigger, last) {
             roles.actor.push(a.clone());
         }
-        if let Some(r) = subject(tokens, mentions, trigger, None, peer) {
+        // A pattern word read in the subject: the actor it names ("The civilians … were
+        // released"), or else the first after it ("Evidence against Russia was presented").
+        let in_subject = (last < trigger)
+            .then(|| {
+                mentions
+                    .iter()
+                    .find(|x| x.start <= last && last < x.end)
+                    .or_else(|| mentions.iter().find(|x| x.start > last && x.end <= trigger))
+            })
+            .flatten();
+        if let Some(r) = in_subject
+            .cloned()
+            .or_else(|| subject(tokens, mentions, trigger, None, peer))
+        {
             roles.recipient.push(r);
         }
     } else {

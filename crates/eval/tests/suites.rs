@@ -43,8 +43,8 @@ fn petrarch2_gsr_on_gigaword_sample() {
     let r = petrarch_gsr(&gsr, Some(&text), &config, None).unwrap();
     let passed = r.get("passed").unwrap();
     assert!(
-        passed >= 52.0,
-        "PETRARCH2 GSR: {passed}/74 passed, floor 52\n{r}"
+        passed >= 54.0,
+        "PETRARCH2 GSR: {passed}/74 passed, floor 54\n{r}"
     );
 }
 

@@ -120,16 +120,20 @@ impl EventMatcher {
 
     /// Every pattern that matches, best first, with overlapping weaker matches removed.
     pub fn find(&self, tokens: &[Token], ids: &[Vec<u32>]) -> Vec<EventMatch> {
-        self.find_where(tokens, ids, |_, _| true)
+        self.find_where(tokens, ids, |_, _| true, |_| None)
     }
 
     /// [`Self::find`] over the matches `keep` accepts: a rejected match claims no words, so a
-    /// shorter pattern on the same words can still be found.
+    /// shorter pattern on the same words can still be found. With PETRARCH2's dictionaries, a
+    /// passive verb's pattern words may stand in its subject (`passive_subject` gives the token
+    /// range of a passive trigger's subject): "Evidence against Russia was presented" fits
+    /// `- * EVIDENCE`; such a match lists the subject's words after the trigger.
     pub fn find_where(
         &self,
         tokens: &[Token],
         ids: &[Vec<u32>],
         keep: impl Fn(&EventMatch, &EventPattern) -> bool,
+        passive_subject: impl Fn(usize) -> Option<std::ops::Range<usize>>,
     ) -> Vec<EventMatch> {
         let mut found = Vec::new();
         for (i, tid) in ids.iter().enumerate() {
@@ -138,10 +142,11 @@ impl EventMatcher {
                     continue;
                 }
                 for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
-                    if let Some(m) = self
-                        .match_at(p, tokens, ids, i)
-                        .filter(|m| keep(m, &self.patterns[p as usize]))
-                    {
+                    let m = self.match_at(p, tokens, ids, i).or_else(|| {
+                        let subject = passive_subject(i).filter(|_| self.clause_bound)?;
+                        self.match_in_subject(p, tokens, ids, i, subject)
+                    });
+                    if let Some(m) = m.filter(|m| keep(m, &self.patterns[p as usize])) {
                         found.push(m);
                     }
                 }
@@ -185,6 +190,30 @@ impl EventMatcher {
         }
         out.sort_by_key(|m| m.tokens[0]);
         out
+    }
+
+    /// Pattern `p` with its words after the verb read in `subject` (token range before the
+    /// passive trigger `at`); the match's words map back to the sentence.
+    fn match_in_subject(
+        &self,
+        p: u32,
+        tokens: &[Token],
+        ids: &[Vec<u32>],
+        at: usize,
+        subject: std::ops::Range<usize>,
+    ) -> Option<EventMatch> {
+        if self.patterns[p as usize].elems.len() < 2 {
+            return None;
+        }
+        let order: Vec<usize> = std::iter::once(at).chain(subject).collect();
+        let view: Vec<Token> = order.iter().map(|&k| tokens[k].clone()).collect();
+        let view_ids: Vec<Vec<u32>> = order.iter().map(|&k| ids[k].clone()).collect();
+        let m = self.match_at(p, &view, &view_ids, 0)?;
+        Some(EventMatch {
+            pattern: p,
+            tokens: m.tokens.iter().map(|&k| order[k]).collect(),
+            recipient_slot: None,
+        })
     }
 
     fn match_at(
