@@ -4,7 +4,7 @@
 
 use eventwire_lexicon::{ActorKind, Lexicon};
 use eventwire_model::Entity;
-use eventwire_text::{Sentence, Token};
+use eventwire_text::{Sentence, Token, TokenKind};
 
 /// What a mention refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,21 +364,45 @@ impl StoryContext {
         out: &mut Vec<Mention>,
     ) {
         for (i, t) in tokens.iter().enumerate() {
+            // "Interpol has said it will send a team": "it" after a verb of speech is that
+            // verb's subject when a state or organisation is ("it was" is mostly no one).
+            let reported = || {
+                let said = i > 0
+                    && matches!(
+                        tokens[i - 1].norm.as_str(),
+                        "said" | "says" | "announced" | "stated" | "added" | "warned"
+                    )
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|n| !matches!(n.norm.as_str(), "is" | "was" | "'s"));
+                let subject = out.iter().rev().find(|m| m.end < i).filter(|_| said)?;
+                let between = &tokens[subject.end..i - 1];
+                (between.len() <= 2
+                    && between.iter().all(|t| t.kind == TokenKind::Word)
+                    && subject.has_code()
+                    && matches!(
+                        subject.kind,
+                        MentionKind::State | MentionKind::Organization | MentionKind::Group
+                    ))
+                .then(|| subject.clone())
+            };
             let antecedent = match t.norm.as_str() {
                 "he" | "him" | "his" | "she" | "her" => persons
                     .iter()
                     .rev()
                     .find(|p| p.end <= i)
-                    .or(self.last_person.as_ref()),
-                "they" | "them" | "their" => self.last_group.as_ref(),
-                "its" => self.last_state.as_ref(),
+                    .or(self.last_person.as_ref())
+                    .cloned(),
+                "they" | "them" | "their" => self.last_group.clone(),
+                "its" => self.last_state.clone(),
+                "it" => reported(),
                 _ => None,
             };
             let Some(a) = antecedent else { continue };
             if out.iter().any(|m| m.start <= i && i < m.end) {
                 continue;
             }
-            let mut m = a.clone();
+            let mut m = a;
             m.start = i;
             m.end = i + 1;
             m.kind = MentionKind::Pronoun;

@@ -371,7 +371,11 @@ impl PeerCoder {
                 .passive_agent(e, date)
                 .unwrap_or_else(|| (e.actor.clone(), e.recipient.clone()));
             let actor = self.agent_of(e, &actor, "actor");
-            let recipient = self.agent_of(e, &recipient, "recipient");
+            let recipient = if self.dicts.petrarch2 && self.past_infinitive(e) {
+                Vec::new()
+            } else {
+                self.agent_of(e, &recipient, "recipient")
+            };
             let mut src: Vec<String> = spread(&actor, "actor")
                 .iter()
                 .flat_map(|x| self.codes_of(x))
@@ -1074,6 +1078,23 @@ impl PeerCoder {
             first.sector.clone_from(agent);
         }
         out
+    }
+
+    /// Whether the event's recipient stands past an infinitive after the verb's words ("will
+    /// send a team … to help identify victims killed by the Malaysia Airlines flight"): a clause
+    /// of its own, where the peers' parse never looks for the verb's object.
+    fn past_infinitive(&self, e: &Event) -> bool {
+        let (Some(range), Some(recipient)) = (trigger_range(e), span(e, "recipient")) else {
+            return false;
+        };
+        let end = text_before(e, recipient[0]).len();
+        if end <= range.end {
+            return false;
+        }
+        let words = lower_words(&e.text[range.end..end]);
+        words
+            .windows(2)
+            .any(|w| w[0] == "to" && self.dicts.verb_codes.contains_key(&w[1]))
     }
 
     /// Whether the event's trigger holds a verb with an "-es" ending its base does not take
@@ -2070,6 +2091,30 @@ mod tests {
             &c,
             "The civilians imprisoned for acting against Mordor were released yesterday by Gondor.",
             &[("GON", "---CVL", "0841")],
+        );
+    }
+
+    #[test]
+    fn it_after_a_verb_of_speech_is_its_subject_and_an_infinitive_holds_no_object() {
+        expect(
+            &coder(),
+            "Gondor has said it will attack Mordor.",
+            &[("GON", "MOR", "190")],
+        );
+        let c = peer_coder(
+            "--- SEND [030] ---\nSEND\n- * TEAM [036]\n\n--- HELP [---] ---\nHELP\n",
+            "",
+            true,
+        );
+        expect(
+            &c,
+            "Gondor will send a team to Rohan.",
+            &[("GON", "ROH", "036")],
+        );
+        expect(
+            &c,
+            "Gondor will send a team to help identify victims killed by Mordor.",
+            &[],
         );
     }
 
