@@ -1449,7 +1449,8 @@ fn reduced_relative_of_later(events: &[Event], i: usize) -> bool {
         return false;
     };
     let trigger = text_before(e, verb[1]);
-    let adjacent = text_before(e, verb[0]).len() - text_before(e, actor[1]).len() <= 1;
+    let adjacent =
+        actor[1] <= verb[0] && text_before(e, verb[0]).len() - text_before(e, actor[1]).len() <= 1;
     if !adjacent || !trigger.ends_with("ed") {
         return false;
     }

@@ -377,7 +377,7 @@ pub(crate) fn passive_subject(tokens: &[Token], trigger: usize) -> Option<std::o
     if !is_passive(tokens, trigger) {
         return None;
     }
-    let be = (1..=4)
+    let be = (1..=trigger.min(4))
         .map(|k| trigger - k)
         .find(|&k| BE.contains(&tokens[k].norm.as_str()))?;
     let start = (be.saturating_sub(10)..be)
