@@ -385,14 +385,13 @@ impl Coder {
                 info.plover_event.as_str(),
                 "ACCUSE" | "REQUEST" | "THREATEN" | "REJECT" | "AGREE"
             ) {
-                embedded_until = complement_end(tokens, *m.tokens.last().unwrap_or(&trigger));
+                embedded_until = complement_end(tokens, *m.tokens.iter().max().unwrap_or(&trigger));
             }
             let first = m.tokens[0];
-            let last = *m.tokens.last().unwrap_or(&first);
-            let mut evidence = BTreeMap::new();
             // Pattern words read in a passive's subject stand before the verb: the verb alone is
             // the event's span (`event_text` lists them all).
-            let last = if last < first { first } else { last };
+            let last = (*m.tokens.last().unwrap_or(&first)).max(first);
+            let mut evidence = BTreeMap::new();
             evidence.insert("event".to_string(), span(first, last + 1));
             let actor: Vec<Entity> = roles.actor.iter().map(|a| a.entity.clone()).collect();
             let recipient: Vec<Entity> = roles.recipient.iter().map(|a| a.entity.clone()).collect();
@@ -661,7 +660,7 @@ fn chained(
     matches: &[eventwire_lexicon::EventMatch],
     m: &eventwire_lexicon::EventMatch,
 ) -> bool {
-    let last = *m.tokens.last().unwrap_or(&m.tokens[0]);
+    let last = *m.tokens.iter().max().unwrap_or(&m.tokens[0]);
     tokens.get(last + 1).is_some_and(|t| t.norm == "to")
         && matches
             .iter()
