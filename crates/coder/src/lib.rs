@@ -576,8 +576,9 @@ impl Coder {
 /// Whether a peer dictionary's match stands on a verb, as PETRARCH and TABARI (which code verbs
 /// only) would see it: not a word of an actor's name ("United States"), not a noun after a
 /// determiner ("a brief private visit", "the restore"). A pattern that starts with its subject
-/// ("- &MILITARY *": "troops withdrew") is judged on the word after it; one that starts with its
-/// verb ("- * ATTACK") on the verb ("United States attacked" is no "unite … attack").
+/// ("- &MILITARY *": "troops withdrew", "a missile blew up") is judged on the word after it and
+/// never fits a passive's subject; one that starts with its verb ("- * ATTACK") on the verb ("United
+/// States attacked" is no "unite … attack").
 fn peer_verb(
     tokens: &[eventwire_text::Token],
     mentions: &[Mention],
@@ -645,12 +646,24 @@ fn peer_verb(
     };
     let verb_like = |i: usize| !in_mention(i) && !after_determiner(i);
     let trigger = m.tokens[0];
+    // Words before the verb's `*`, its role markers aside.
     let verb_first = pattern
         .text
         .strip_prefix(pattern.id.as_str())
-        .is_some_and(|body| body.trim_start().starts_with('*'));
-    verb_like(trigger)
-        || (!verb_first && in_mention(trigger) && m.tokens.len() > 1 && verb_like(m.tokens[1]))
+        .is_some_and(|body| {
+            body.split_whitespace()
+                .take_while(|w| *w != "*")
+                .all(|w| matches!(w, "+" | "$" | "%" | "^"))
+        });
+    if verb_first || m.tokens.len() < 2 {
+        return verb_like(trigger);
+    }
+    // A pattern that names its subject ("- MISSILE *") is judged on its verb; a passive verb's
+    // subject is no agent ("a mortar bomb was fired" is no `- &WEAPON *`).
+    let verb = m.tokens[1];
+    let in_passive_subject =
+        roles::passive_subject(tokens, verb).is_some_and(|subject| trigger < subject.end);
+    (verb_like(trigger) || verb_like(verb)) && !in_passive_subject
 }
 
 /// Whether a peer match is the first verb of a chain whose verb after "to" carries the event
