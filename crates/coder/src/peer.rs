@@ -2120,6 +2120,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_naming_its_subject_is_judged_on_its_verb_and_never_fits_a_passive_subject() {
+        let c = peer_coder(
+            "--- BLOW [190] ---\n+BLOW_UP {+BLEW_UP +BLOWN_UP}\n- MISSILE * [194]\n",
+            "",
+            true,
+        );
+        expect(
+            &c,
+            "A Gondor missile blew up Mordor.",
+            &[("GON", "MOR", "194")],
+        );
+        expect(
+            &c,
+            "A Gondor missile was blown up by Mordor.",
+            &[("MOR", "GON", "190")],
+        );
+    }
+
+    #[test]
     fn a_source_bound_after_a_preposition_comes_from_that_phrase() {
         let c = coder_with("--- FREE [066] ---\nFREE\n- + * FROM $ [066]\n");
         expect(&c, "Rohan was freed from Mordor.", &[("MOR", "ROH", "066")]);
