@@ -147,7 +147,16 @@ impl StoryContext {
 
     /// Composes the actor mentions of one sentence.
     pub fn mentions(&self, lex: &Lexicon, text: &str, tokens: &[Token]) -> Vec<Mention> {
-        let raw = lex.actors.find(tokens);
+        let mut raw = lex.actors.find(tokens);
+        // Peer dictionaries read "pro-Russia" as one word, no actor.
+        if lex.peer_rules {
+            raw.retain(|m| {
+                !(m.start >= 2
+                    && tokens[m.start - 1].norm == "-"
+                    && tokens[m.start - 1].end == tokens[m.start].start
+                    && matches!(tokens[m.start - 2].norm.as_str(), "pro" | "anti"))
+            });
+        }
         let mut chains: Vec<Vec<usize>> = Vec::new();
         for (k, m) in raw.iter().enumerate() {
             let joined = chains.last().and_then(|c| c.last()).is_some_and(|&p| {

@@ -352,6 +352,7 @@ impl PeerCoder {
                     })
                     || purpose_of_earlier(events, i)
                     || reduced_relative_of_later(events, i)
+                    || (self.dicts.petrarch2 && reported_complement(e))
                     || subordinate_to_earlier(events, i, |o| self.is_event(o))
                     || !stands_as_verb(e, self.verb_last.contains(&e.ew.pattern_id))
                     || self.misinflected(e)
@@ -863,8 +864,8 @@ impl PeerCoder {
         Some((vec![agent], patient))
     }
 
-    /// The actor that opens (after a determiner) the first phrase from the event's trigger on, in
-    /// its clause, whose preposition is one of `prepositions`.
+    /// The actor that opens (after a determiner and up to two modifiers) the first phrase from the
+    /// event's trigger on, in its clause, whose preposition is one of `prepositions`.
     fn phrase_actor(&self, e: &Event, date: u32, prepositions: &[&str]) -> Option<Entity> {
         let verb = span(e, "event")?;
         let end = text_before(e, verb[0]).len();
@@ -874,15 +875,25 @@ impl PeerCoder {
             .split_whitespace()
             .map(|w| (end + (w.as_ptr() as usize - clause.as_ptr() as usize), w))
             .collect();
+        // A phrase's actor may follow modifiers: "by pro-Russia rebels", "by armed rebels".
+        let modifier = |w: &str| w.contains('-') || w.chars().all(char::is_lowercase);
         let openings: Vec<usize> = words
             .iter()
             .enumerate()
             .filter(|(_, (_, w))| prepositions.contains(w))
-            .filter_map(|(k, _)| {
-                words[k + 1..]
+            .flat_map(|(k, _)| {
+                let mut rest = words[k + 1..]
                     .iter()
-                    .find(|(_, n)| !matches!(*n, "the" | "a" | "an"))
-                    .map(|&(byte, _)| at(byte))
+                    .skip_while(|(_, n)| matches!(*n, "the" | "a" | "an"))
+                    .peekable();
+                let mut out = Vec::new();
+                while let Some(&(byte, w)) = rest.next() {
+                    out.push(at(byte));
+                    if out.len() == 3 || !modifier(w) {
+                        break;
+                    }
+                }
+                out
             })
             .collect();
         if openings.is_empty() {
@@ -1464,6 +1475,22 @@ fn reduced_relative_of_later(events: &[Event], i: usize) -> bool {
             && !between.contains(',')
             && !lower_words(between).iter().any(|w| w == "and")
     })
+}
+
+/// Whether the event's verb is a passive infinitive after a participle of report ("a missile
+/// believed to be fired by rebels", "said to be held"): it describes the noun before it, no
+/// event of its own.
+fn reported_complement(e: &Event) -> bool {
+    let Some(verb) = span(e, "event") else {
+        return false;
+    };
+    let words = lower_words(text_before(e, verb[0]));
+    match words.as_slice() {
+        [.., report, to, be] if to == "to" && be == "be" => {
+            report.ends_with("ed") || matches!(report.as_str(), "said" | "thought" | "known")
+        }
+        _ => false,
+    }
 }
 
 /// Whether event `i` is a purpose infinitive of an earlier event with the same actor ("met with
@@ -2135,6 +2162,22 @@ mod tests {
             &c,
             "A Gondor missile was blown up by Mordor.",
             &[("MOR", "GON", "190")],
+        );
+    }
+
+    #[test]
+    fn petrarch2_reads_a_subject_pattern_word_in_a_passives_by_phrase() {
+        let c = peer_coder(
+            "&WEAPON\n+MISSILE\n+ROCKET\n\n--- BLOW [190] ---\n+BLOW_UP {+BLEW_UP +BLOWN_UP}\nFIRE {FIRES FIRED FIRING}\n- &WEAPON * [183]\n- MISSILE * [194]\n",
+            "REBEL [~REB]\n",
+            true,
+        );
+        // The word beats the synset; "pro-Mordor" names no actor; the missile "believed to be
+        // fired" is no event of its own.
+        expect(
+            &c,
+            "The Gondor airliner was blown up over Rohan by a sophisticated surface-to-air missile believed to be fired by pro-Mordor rebels.",
+            &[("---REB", "GON", "194")],
         );
     }
 

@@ -43,8 +43,8 @@ fn petrarch2_gsr_on_gigaword_sample() {
     let r = petrarch_gsr(&gsr, Some(&text), &config, None).unwrap();
     let passed = r.get("passed").unwrap();
     assert!(
-        passed >= 54.0,
-        "PETRARCH2 GSR: {passed}/74 passed, floor 54\n{r}"
+        passed >= 55.0,
+        "PETRARCH2 GSR: {passed}/74 passed, floor 55\n{r}"
     );
 }
 

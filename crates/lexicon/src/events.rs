@@ -68,6 +68,17 @@ pub struct EventMatch {
     pub recipient_slot: Option<(usize, usize)>,
 }
 
+/// How many word alternatives a pattern allows: fewer is more specific.
+fn alternatives(p: &EventPattern) -> usize {
+    p.elems
+        .iter()
+        .map(|e| match e {
+            Elem::Word { alts, .. } => alts.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Compiled patterns.
 #[derive(Debug, Default)]
 pub struct EventMatcher {
@@ -127,7 +138,9 @@ impl EventMatcher {
     /// shorter pattern on the same words can still be found. With PETRARCH2's dictionaries, a
     /// passive verb's pattern words may stand in its subject (`passive_subject` gives the token
     /// range of a passive trigger's subject): "Evidence against Russia was presented" fits
-    /// `- * EVIDENCE`; such a match lists the subject's words after the trigger.
+    /// `- * EVIDENCE`; such a match lists the subject's words after the trigger. The words a
+    /// pattern names its subject with may stand in the passive's "by" phrase ("was blown up by
+    /// a missile" fits `- MISSILE *`).
     pub fn find_where(
         &self,
         tokens: &[Token],
@@ -142,10 +155,13 @@ impl EventMatcher {
                     continue;
                 }
                 for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
-                    let m = self.match_at(p, tokens, ids, i).or_else(|| {
-                        let subject = passive_subject(i).filter(|_| self.clause_bound)?;
-                        self.match_in_subject(p, tokens, ids, i, subject)
-                    });
+                    let m = self
+                        .match_at(p, tokens, ids, i)
+                        .or_else(|| {
+                            let subject = passive_subject(i).filter(|_| self.clause_bound)?;
+                            self.match_in_subject(p, tokens, ids, i, subject)
+                        })
+                        .or_else(|| self.match_in_agent(p, tokens, ids, i, &passive_subject));
                     if let Some(m) = m.filter(|m| keep(m, &self.patterns[p as usize])) {
                         found.push(m);
                     }
@@ -171,9 +187,14 @@ impl EventMatcher {
                 .then(pb.cameo.len().cmp(&pa.cameo.len()))
                 .then(a.tokens[0].cmp(&b.tokens[0]))
                 .then(exact(b).cmp(&exact(a)))
-                // Peers: of two patterns on one verb, the one whose words stand nearer it.
+                // Peers: of two patterns on one verb, the one whose words stand nearer it, then
+                // the one with fewer alternatives (a word before a synset: `- MISSILE *` before
+                // `- &WEAPON *`).
                 .then(if self.prefer_forms {
-                    a.tokens.last().cmp(&b.tokens.last())
+                    a.tokens
+                        .last()
+                        .cmp(&b.tokens.last())
+                        .then(alternatives(pa).cmp(&alternatives(pb)))
                 } else {
                     std::cmp::Ordering::Equal
                 })
@@ -212,6 +233,37 @@ impl EventMatcher {
         Some(EventMatch {
             pattern: p,
             tokens: m.tokens.iter().map(|&k| order[k]).collect(),
+            recipient_slot: None,
+        })
+    }
+
+    /// Pattern `p`, whose words before the verb name its subject ("- MISSILE *"), read with
+    /// those words at `at` in the "by" phrase of a passive verb before it ("was blown up … by a
+    /// missile"); the match lists the verb's words first, then the subject's.
+    fn match_in_agent(
+        &self,
+        p: u32,
+        tokens: &[Token],
+        ids: &[Vec<u32>],
+        at: usize,
+        passive_subject: impl Fn(usize) -> Option<std::ops::Range<usize>>,
+    ) -> Option<EventMatch> {
+        if !self.clause_bound {
+            return None;
+        }
+        let by = (at.saturating_sub(10)..at)
+            .rev()
+            .take_while(|&k| !tokens[k].is_clause_break())
+            .find(|&k| tokens[k].norm == "by")?;
+        let verb = (by.saturating_sub(5)..by).find(|&v| passive_subject(v).is_some())?;
+        let order: Vec<usize> = std::iter::once(at).chain(verb..by).collect();
+        let view: Vec<Token> = order.iter().map(|&k| tokens[k].clone()).collect();
+        let view_ids: Vec<Vec<u32>> = order.iter().map(|&k| ids[k].clone()).collect();
+        let m = self.match_at(p, &view, &view_ids, 0)?;
+        let (subject, rest) = m.tokens.split_first()?;
+        (!rest.is_empty()).then(|| EventMatch {
+            pattern: p,
+            tokens: rest.iter().chain([subject]).map(|&k| order[k]).collect(),
             recipient_slot: None,
         })
     }
