@@ -882,12 +882,11 @@ impl PeerCoder {
             .enumerate()
             .filter(|(_, (_, w))| prepositions.contains(w))
             .flat_map(|(k, _)| {
-                let mut rest = words[k + 1..]
+                let mut out = Vec::new();
+                for &(byte, w) in words[k + 1..]
                     .iter()
                     .skip_while(|(_, n)| matches!(*n, "the" | "a" | "an"))
-                    .peekable();
-                let mut out = Vec::new();
-                while let Some(&(byte, w)) = rest.next() {
+                {
                     out.push(at(byte));
                     if out.len() == 3 || !modifier(w) {
                         break;
