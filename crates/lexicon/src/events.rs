@@ -79,6 +79,85 @@ fn alternatives(p: &EventPattern) -> usize {
         .sum()
 }
 
+/// A sentence's tokens in another order, for matching a pattern against words a passive moves:
+/// `order[k]` is the sentence position of view token `k`.
+struct View {
+    order: Vec<usize>,
+    tokens: Vec<Token>,
+    ids: Vec<Vec<u32>>,
+}
+
+impl View {
+    fn new(order: Vec<usize>, tokens: &[Token], ids: &[Vec<u32>]) -> Self {
+        View {
+            tokens: order.iter().map(|&k| tokens[k].clone()).collect(),
+            ids: order.iter().map(|&k| ids[k].clone()).collect(),
+            order,
+        }
+    }
+
+    /// The sentence positions of pattern `p`'s words matched from the view's first token.
+    fn find(&self, m: &EventMatcher, p: u32) -> Option<Vec<usize>> {
+        let found = m.match_at(p, &self.tokens, &self.ids, 0)?;
+        Some(found.tokens.iter().map(|&k| self.order[k]).collect())
+    }
+}
+
+/// PETRARCH2's passive readings of the token at a pattern's first word: the verb with its subject
+/// after it ("Evidence against Russia was presented" read as "presented Evidence against Russia"
+/// for `- * EVIDENCE`), and a subject word in a "by" phrase before the passive verb ("was blown up
+/// … by a missile" read as "missile blown up" for `- MISSILE *`).
+struct PassiveViews {
+    subject: Option<View>,
+    agent: Option<View>,
+}
+
+impl PassiveViews {
+    /// The views at token `at`, where `passive_subject` gives a passive trigger's subject range.
+    fn new(
+        tokens: &[Token],
+        ids: &[Vec<u32>],
+        at: usize,
+        passive_subject: impl Fn(usize) -> Option<std::ops::Range<usize>>,
+    ) -> Self {
+        let subject = passive_subject(at)
+            .map(|s| View::new(std::iter::once(at).chain(s).collect(), tokens, ids));
+        let agent = (at.saturating_sub(10)..at)
+            .rev()
+            .take_while(|&k| !tokens[k].is_clause_break())
+            .find(|&k| tokens[k].norm == "by")
+            .and_then(|by| {
+                let verb = (by.saturating_sub(5)..by).find(|&v| passive_subject(v).is_some())?;
+                Some(View::new(
+                    std::iter::once(at).chain(verb..by).collect(),
+                    tokens,
+                    ids,
+                ))
+            });
+        PassiveViews { subject, agent }
+    }
+
+    /// Pattern `p` read in the subject view (the trigger's words first) or else in the agent view
+    /// (the verb's words first, then the subject word).
+    fn find(&self, m: &EventMatcher, p: u32) -> Option<EventMatch> {
+        let in_subject = self
+            .subject
+            .as_ref()
+            .filter(|_| m.patterns[p as usize].elems.len() >= 2)
+            .and_then(|v| v.find(m, p));
+        let tokens = in_subject.or_else(|| {
+            let matched = self.agent.as_ref()?.find(m, p)?;
+            let (subject, verb) = matched.split_first()?;
+            (!verb.is_empty()).then(|| verb.iter().chain([subject]).copied().collect())
+        })?;
+        Some(EventMatch {
+            pattern: p,
+            tokens,
+            recipient_slot: None,
+        })
+    }
+}
+
 /// Compiled patterns.
 #[derive(Debug, Default)]
 pub struct EventMatcher {
@@ -150,18 +229,23 @@ impl EventMatcher {
     ) -> Vec<EventMatch> {
         let mut found = Vec::new();
         for (i, tid) in ids.iter().enumerate() {
+            // The passive's reorderings around token `i`, built once, when a pattern needs them.
+            let mut passive: Option<PassiveViews> = None;
             for id in tid {
                 if !self.form_matches(tokens, i, *id) {
                     continue;
                 }
                 for &p in self.by_trigger.get(id).map_or(&[][..], |v| v.as_slice()) {
-                    let m = self
-                        .match_at(p, tokens, ids, i)
-                        .or_else(|| {
-                            let subject = passive_subject(i).filter(|_| self.clause_bound)?;
-                            self.match_in_subject(p, tokens, ids, i, subject)
-                        })
-                        .or_else(|| self.match_in_agent(p, tokens, ids, i, &passive_subject));
+                    let m = self.match_at(p, tokens, ids, i).or_else(|| {
+                        if !self.clause_bound {
+                            return None;
+                        }
+                        passive
+                            .get_or_insert_with(|| {
+                                PassiveViews::new(tokens, ids, i, &passive_subject)
+                            })
+                            .find(self, p)
+                    });
                     if let Some(m) = m.filter(|m| keep(m, &self.patterns[p as usize])) {
                         found.push(m);
                     }
@@ -211,61 +295,6 @@ impl EventMatcher {
         }
         out.sort_by_key(|m| m.tokens[0]);
         out
-    }
-
-    /// Pattern `p` with its words after the verb read in `subject` (token range before the
-    /// passive trigger `at`); the match's words map back to the sentence.
-    fn match_in_subject(
-        &self,
-        p: u32,
-        tokens: &[Token],
-        ids: &[Vec<u32>],
-        at: usize,
-        subject: std::ops::Range<usize>,
-    ) -> Option<EventMatch> {
-        if self.patterns[p as usize].elems.len() < 2 {
-            return None;
-        }
-        let order: Vec<usize> = std::iter::once(at).chain(subject).collect();
-        let view: Vec<Token> = order.iter().map(|&k| tokens[k].clone()).collect();
-        let view_ids: Vec<Vec<u32>> = order.iter().map(|&k| ids[k].clone()).collect();
-        let m = self.match_at(p, &view, &view_ids, 0)?;
-        Some(EventMatch {
-            pattern: p,
-            tokens: m.tokens.iter().map(|&k| order[k]).collect(),
-            recipient_slot: None,
-        })
-    }
-
-    /// Pattern `p`, whose words before the verb name its subject ("- MISSILE *"), read with
-    /// those words at `at` in the "by" phrase of a passive verb before it ("was blown up … by a
-    /// missile"); the match lists the verb's words first, then the subject's.
-    fn match_in_agent(
-        &self,
-        p: u32,
-        tokens: &[Token],
-        ids: &[Vec<u32>],
-        at: usize,
-        passive_subject: impl Fn(usize) -> Option<std::ops::Range<usize>>,
-    ) -> Option<EventMatch> {
-        if !self.clause_bound {
-            return None;
-        }
-        let by = (at.saturating_sub(10)..at)
-            .rev()
-            .take_while(|&k| !tokens[k].is_clause_break())
-            .find(|&k| tokens[k].norm == "by")?;
-        let verb = (by.saturating_sub(5)..by).find(|&v| passive_subject(v).is_some())?;
-        let order: Vec<usize> = std::iter::once(at).chain(verb..by).collect();
-        let view: Vec<Token> = order.iter().map(|&k| tokens[k].clone()).collect();
-        let view_ids: Vec<Vec<u32>> = order.iter().map(|&k| ids[k].clone()).collect();
-        let m = self.match_at(p, &view, &view_ids, 0)?;
-        let (subject, rest) = m.tokens.split_first()?;
-        (!rest.is_empty()).then(|| EventMatch {
-            pattern: p,
-            tokens: rest.iter().chain([subject]).map(|&k| order[k]).collect(),
-            recipient_slot: None,
-        })
     }
 
     fn match_at(
